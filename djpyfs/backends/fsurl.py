@@ -1,0 +1,41 @@
+"""``fsurl``: any pyfilesystem opened from an FS URL (``ftp://``, ``temp://``...).
+
+The root filesystem is opened once per configuration and kept for the life of
+the process, so ``temp://`` gives one temporary directory, not one per call.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.core.exceptions import ImproperlyConfigured
+from fs import open_fs
+from fs.base import FS
+from fs.opener.errors import OpenerError
+
+from djpyfs.backends.base import Backend
+from djpyfs.conf import FSURLConfig
+
+
+class FSURLBackend(Backend):
+    config: FSURLConfig
+
+    def __init__(self, config: FSURLConfig) -> None:
+        super().__init__(config)
+        self._root: FS | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def root(self) -> FS:
+        with self._lock:
+            if self._root is None:
+                try:
+                    self._root = open_fs(self.config.fs_url, create=True)
+                except OpenerError as exc:
+                    raise ImproperlyConfigured(
+                        f"DJFS['fs_url']: cannot open {self.config.fs_url!r}: {exc}"
+                    ) from exc
+            return self._root
+
+    def open_namespace(self, namespace: str) -> FS:
+        return self.root.makedirs(namespace, recreate=True)
