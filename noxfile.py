@@ -3,7 +3,6 @@
 ``nox -l`` lists the sessions, ``nox -s tests-3.11`` runs one.
 """
 
-import os
 
 import nox
 

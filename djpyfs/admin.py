@@ -38,6 +38,12 @@ class FSExpirationsAdmin(admin.ModelAdmin):
         return obj.is_expired
 
     @admin.action(description="Expire now (the next sweep removes the files)")
-    def expire_now(self, request: HttpRequest, queryset: QuerySet[FSExpirations]) -> None:
+    def expire_now(
+        self, request: HttpRequest, queryset: QuerySet[FSExpirations]
+    ) -> None:
         count = queryset.update(expires=True, expiration=timezone.now())
-        self.message_user(request, f"{count} files will be removed by the next sweep.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{count} files will be removed by the next sweep.",
+            messages.SUCCESS,
+        )

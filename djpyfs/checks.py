@@ -15,7 +15,9 @@ _S3_MODULES = ("boto3", "fs_s3fs")
 
 
 @checks.register(checks.Tags.compatibility)
-def check_djfs_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_djfs_setting(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if getattr(settings, "DJFS", None) is None and not settings.MEDIA_ROOT:
         # Not an error: a project may install djpyfs before configuring it,
         # and migrate must still run.  Using a filesystem then raises.
@@ -48,7 +50,9 @@ def check_djfs_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
             )
         )
     if isinstance(config, conf.S3Config):
-        missing = [name for name in _S3_MODULES if importlib.util.find_spec(name) is None]
+        missing = [
+            name for name in _S3_MODULES if importlib.util.find_spec(name) is None
+        ]
         if missing:
             messages.append(
                 checks.Error(

@@ -167,9 +167,7 @@ def parse(djfs: Any) -> BackendConfig:
         ImproperlyConfigured: naming the offending key.
     """
     if not isinstance(djfs, Mapping):
-        raise ImproperlyConfigured(
-            f"DJFS must be a dict, not {type(djfs).__name__}."
-        )
+        raise ImproperlyConfigured(f"DJFS must be a dict, not {type(djfs).__name__}.")
     type_ = djfs.get("type")
     if type_ is None and "fs_url" in djfs:
         type_ = "fsurl"
@@ -209,9 +207,7 @@ def parse(djfs: Any) -> BackendConfig:
             raise _error("max_attempts", "must be at least 1.")
         addressing_style = _optional_str(djfs, "addressing_style")
         if addressing_style not in (None, "auto", "path", "virtual"):
-            raise _error(
-                "addressing_style", "must be 'auto', 'path' or 'virtual'."
-            )
+            raise _error("addressing_style", "must be 'auto', 'path' or 'virtual'.")
         return S3Config(
             **common,
             bucket=_required_str(djfs, "bucket", type_),
@@ -229,7 +225,9 @@ def parse(djfs: Any) -> BackendConfig:
     if config_class is FSURLConfig:
         fs_url = _required_str(djfs, "fs_url", type_)
         if "://" not in fs_url:
-            raise _error("fs_url", f"must be an FS URL such as 'temp://', not {fs_url!r}.")
+            raise _error(
+                "fs_url", f"must be an FS URL such as 'temp://', not {fs_url!r}."
+            )
         return FSURLConfig(**common, fs_url=fs_url)
 
     return MemoryConfig(**common)

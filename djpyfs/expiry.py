@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
@@ -132,14 +133,16 @@ def _claim_batch(after_id: int, now: datetime, size: int, using: str) -> list[tu
     return list(rows.values_list("id", "module", "filename")[:size])
 
 
-def _sweep_batch(rows: list[tuple], opened: dict[str, Sweepable]) -> tuple[list[int], int]:
+def _sweep_batch(
+    rows: list[tuple], opened: dict[str, Sweepable]
+) -> tuple[list[int], int]:
     """Remove the files of ``rows``; return the ids of rows done and the failures."""
     by_module: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     failed = 0
     for row_id, module, filename in rows:
         try:
             path = normalize_filename(filename)
-        except Exception as exc:  # noqa: BLE001 - a bad row must not stop the sweep
+        except SuspiciousFileOperation as exc:
             logger.error("Cannot remove %r in %r: %s", filename, module, exc)
             failed += 1
             continue
@@ -151,14 +154,19 @@ def _sweep_batch(rows: list[tuple], opened: dict[str, Sweepable]) -> tuple[list[
             if module not in opened:
                 opened[module] = open_module(module)
             failures = opened[module].remove_files(list(ids_by_path))
-        except Exception as exc:  # noqa: BLE001 - one namespace must not stop the sweep
+        except Exception as exc:
+            # Whatever a misconfigured or unreachable namespace raises, the
+            # other namespaces are still swept; its rows wait for the next run.
             logger.error("Cannot open %r to remove expired files: %s", module, exc)
             failed += len(ids_by_path)
             continue
         for path, ids in ids_by_path.items():
             if path in failures:
                 logger.warning(
-                    "Could not remove expired %r in %r: %s", path, module, failures[path]
+                    "Could not remove expired %r in %r: %s",
+                    path,
+                    module,
+                    failures[path],
                 )
                 failed += 1
             else:
@@ -191,7 +199,9 @@ def sweep(batch_size: int = BATCH_SIZE, now: datetime | None = None) -> SweepRes
         result.failed += failed
         last_id = rows[-1][0]
     logger.info(
-        "Sweep finished: %d expired files removed, %d failed", result.removed, result.failed
+        "Sweep finished: %d expired files removed, %d failed",
+        result.removed,
+        result.failed,
     )
     return result
 

@@ -64,7 +64,9 @@ class NamespaceFS(WrapFS[FS]):
         """
         from djpyfs.expiry import set_expiration
 
-        set_expiration(self.namespace, filename, seconds=seconds, days=days, expires=expires)
+        set_expiration(
+            self.namespace, filename, seconds=seconds, days=days, expires=expires
+        )
 
     def remove_files(self, paths: Iterable[str]) -> dict[str, Exception]:
         """Remove several files at once (one request per 1,000 on S3).

@@ -46,7 +46,8 @@ class FSExpirations(models.Model):
 
     def __str__(self) -> str:
         when = "expires" if self.expires else "permanent"
-        return f"{self.module}/{self.filename} ({when} {self.expiration:%Y-%m-%d %H:%M:%S})"
+        at = f"{self.expiration:%Y-%m-%d %H:%M:%S}"
+        return f"{self.module}/{self.filename} ({when} {at})"
 
     @property
     def is_expired(self) -> bool:
@@ -59,7 +60,12 @@ class FSExpirations(models.Model):
 
     @classmethod
     def create_expiration(
-        cls, module: str, filename: str, seconds: float, days: float = 0, expires: bool = True
+        cls,
+        module: str,
+        filename: str,
+        seconds: float,
+        days: float = 0,
+        expires: bool = True,
     ) -> None:
         """Set the expiry of a file (kept for openedx-django-pyfs callers)."""
         from djpyfs.expiry import set_expiration

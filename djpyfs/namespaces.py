@@ -54,7 +54,9 @@ def normalize_filename(filename: str) -> str:
     try:
         normalized = relpath(normpath(filename))
     except IllegalBackReference:
-        raise SuspiciousPath(filename, "A file name may not leave its namespace") from None
+        raise SuspiciousPath(
+            filename, "A file name may not leave its namespace"
+        ) from None
     if not normalized:
         raise SuspiciousPath(filename, "A file name may not be empty")
     return normalized

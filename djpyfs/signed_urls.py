@@ -54,7 +54,9 @@ def decode_namespace(token: str) -> str:
         raise ValueError("malformed namespace") from exc
 
 
-def signed_url(namespace: str, path: str, timeout: int = 0, attachment: bool = False) -> str:
+def signed_url(
+    namespace: str, path: str, timeout: int = 0, attachment: bool = False
+) -> str:
     """Return a URL path under djpyfs's view that serves ``path``.
 
     Arguments:

@@ -16,7 +16,9 @@ from djpyfs.signed_urls import verify
 
 
 @require_safe
-def serve(request: HttpRequest, namespace: str, path: str) -> FileResponse | HttpResponseForbidden:
+def serve(
+    request: HttpRequest, namespace: str, path: str
+) -> FileResponse | HttpResponseForbidden:
     try:
         granted = verify(namespace, path, request.GET.dict())
         filename = normalize_filename(granted.path)

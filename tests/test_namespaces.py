@@ -26,7 +26,20 @@ def test_valid_namespaces_are_normalised(namespace, expected):
 
 @pytest.mark.parametrize(
     "namespace",
-    ["", "/", "//", "/abs", "..", "a/../b", "a/..", "../a", ".", "a/./b", "a\0b", "a\\b"],
+    [
+        "",
+        "/",
+        "//",
+        "/abs",
+        "..",
+        "a/../b",
+        "a/..",
+        "../a",
+        ".",
+        "a/./b",
+        "a\0b",
+        "a\\b",
+    ],
 )
 def test_bad_namespaces_are_refused_as_suspicious(namespace):
     with pytest.raises(SuspiciousFileOperation) as info:
@@ -42,7 +55,12 @@ def test_namespace_must_be_a_string():
 
 @pytest.mark.parametrize(
     "filename, expected",
-    [("a.png", "a.png"), ("/a.png", "a.png"), ("d/./e/../f.txt", "d/f.txt"), ("a..b", "a..b")],
+    [
+        ("a.png", "a.png"),
+        ("/a.png", "a.png"),
+        ("d/./e/../f.txt", "d/f.txt"),
+        ("a..b", "a..b"),
+    ],
 )
 def test_filenames_are_normalised(filename, expected):
     assert normalize_filename(filename) == expected

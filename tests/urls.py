@@ -16,4 +16,3 @@ urlpatterns = [
     path("djpyfs/", include("djpyfs.urls")),
     re_path(r"^osfs-files/(?P<path>.*)$", serve_osfs),
 ]
-

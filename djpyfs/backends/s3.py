@@ -84,7 +84,9 @@ class S3Backend(Backend):
                     Bucket=self.config.bucket,
                     Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
                 )
-            except Exception as exc:  # noqa: BLE001 - translated, then recorded
+            except Exception as exc:
+                # Translated for the log; the batch's rows are kept for the
+                # next sweep whatever went wrong.
                 error = translate_client_error(exc, self.config.bucket)
                 failures.update({by_key[key]: error for key in batch})
                 continue

@@ -4,28 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FSExpirations',
+            name="FSExpirations",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('module', models.CharField(max_length=382)),
-                ('filename', models.CharField(max_length=382)),
-                ('expires', models.BooleanField()),
-                ('expiration', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("module", models.CharField(max_length=382)),
+                ("filename", models.CharField(max_length=382)),
+                ("expires", models.BooleanField()),
+                ("expiration", models.DateTimeField(db_index=True)),
             ],
             options={
-                'verbose_name': 'file expiration',
-                'verbose_name_plural': 'file expirations',
-                'db_table': 'djpyfs_fsexpirations',
-                'indexes': [models.Index(fields=['expiration', 'expires'], name='djpyfs_fsex_expirat_f9b495_idx')],
-                'unique_together': {('module', 'filename')},
+                "verbose_name": "file expiration",
+                "verbose_name_plural": "file expirations",
+                "db_table": "djpyfs_fsexpirations",
+                "indexes": [
+                    models.Index(
+                        fields=["expiration", "expires"],
+                        name="djpyfs_fsex_expirat_f9b495_idx",
+                    )
+                ],
+                "unique_together": {("module", "filename")},
             },
         ),
     ]

@@ -13,8 +13,13 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 from fs import errors
 
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
-_DENIED = {"403", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId",
-           "SignatureDoesNotMatch"}
+_DENIED = {
+    "403",
+    "AccessDenied",
+    "AllAccessDisabled",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+}
 
 
 class BucketNotFound(errors.ResourceNotFound):
