@@ -30,29 +30,34 @@ class NamespaceFS(WrapFS[FS]):
     def __repr__(self) -> str:
         return f"NamespaceFS({self.namespace!r}, {self._wrap_fs!r})"
 
-    def get_url(self, filename: str, timeout: int = 0, **options: object) -> str:
+    def get_url(self, filename: str, timeout: int = 0, attachment: bool = False) -> str:
         """Return an external URL for ``filename``.
 
         Arguments:
             filename: the file's path in this namespace.
             timeout: if greater than 0, the URL may stop working after that
                 many seconds; 0 asks for no expiry.
-            options: passed to the signed-URL view where one is used
-                (``attachment=True`` asks for a download).
+            attachment: ask browsers to download the file rather than show
+                it (``Content-Disposition: attachment``); such URLs always go
+                through djpyfs's serving view.
 
         Returns:
             The URL.  It is made whether or not the file exists.
 
         Raises:
             SuspiciousPath: if ``filename`` leaves the namespace.
+            URLUnavailable: the URL needs djpyfs's view and the site's
+                URLconf does not include ``djpyfs.urls``.
         """
         path = normalize_filename(filename)
         timeout = int(timeout or 0)
-        if not self.backend.config.signed_urls and not options:
+        if not (self.backend.config.signed_urls or attachment):
             url = self.backend.native_url(self.namespace, path, timeout)
             if url is not None:
                 return url
-        return signed_urls.signed_url(self.namespace, path, timeout, **options)
+        return signed_urls.signed_url(
+            self.namespace, path, timeout, attachment=attachment
+        )
 
     def expire(
         self, filename: str, seconds: float = 0, days: float = 0, expires: bool = True
