@@ -13,9 +13,6 @@ from djpyfs.conf import S3_MAX_URL_AGE, S3Config
 
 logger = logging.getLogger(__name__)
 
-#: S3's DeleteObjects takes at most this many keys per request.
-DELETE_BATCH = 1000
-
 
 class S3Backend(Backend):
     config: S3Config
@@ -71,27 +68,8 @@ class S3Backend(Backend):
         self, namespace: str, fs: FS, paths: Iterable[str]
     ) -> dict[str, Exception]:
         """Delete with DeleteObjects, up to 1,000 keys per request."""
-        from djpyfs.s3.errors import translate_client_error
+        from djpyfs.s3.filesystem import S3NamespaceFS
 
-        prefix = self.key_prefix(namespace)
-        by_key = {f"{prefix}/{path}": path for path in paths}
-        keys = list(by_key)
-        failures: dict[str, Exception] = {}
-        for start in range(0, len(keys), DELETE_BATCH):
-            batch = keys[start : start + DELETE_BATCH]
-            try:
-                response = self.client.delete_objects(
-                    Bucket=self.config.bucket,
-                    Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
-                )
-            except Exception as exc:
-                # Translated for the log; the batch's rows are kept for the
-                # next sweep whatever went wrong.
-                error = translate_client_error(exc, self.config.bucket)
-                failures.update({by_key[key]: error for key in batch})
-                continue
-            for error in response.get("Errors", []):
-                failures[by_key[error["Key"]]] = OSError(
-                    f"{error.get('Code')}: {error.get('Message')}"
-                )
-        return failures
+        if not isinstance(fs, S3NamespaceFS):
+            fs = self.open_namespace(namespace)
+        return fs.remove_files(paths)

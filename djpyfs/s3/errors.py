@@ -1,7 +1,17 @@
-"""Translation of botocore errors into pyfilesystem's and Django's vocabulary.
+"""Translation of botocore errors into pyfilesystem's vocabulary.
 
 Every S3 call in djpyfs goes through :func:`translate_client_error` or the
-:func:`s3_errors` context manager, so no raw botocore exception escapes.
+:func:`s3_errors` context manager, so no raw botocore exception escapes:
+
+- a missing key is :class:`fs.errors.ResourceNotFound` for the caller's path;
+- a missing bucket is :class:`BucketNotFound`, naming the bucket.  It is *not*
+  a ``ResourceNotFound``: code that treats "no such file" as a normal answer
+  (``exists``, a sweep skipping files already gone) must not mistake a
+  misconfigured bucket for an empty one;
+- access denied (or credentials S3 rejects) is
+  :class:`fs.errors.PermissionDenied`;
+- anything else S3 answers is :class:`fs.errors.OperationFailed`, a broken
+  connection :class:`fs.errors.RemoteConnectionError`.
 """
 
 from __future__ import annotations
@@ -9,49 +19,79 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from fs import errors
 
-_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
-_DENIED = {
-    "403",
-    "AccessDenied",
-    "AllAccessDisabled",
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-}
+#: Error codes meaning "no such key".  HEAD requests have no body, so S3 (and
+#: moto) only give the HTTP status there.
+_NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
+_DENIED = frozenset(
+    {
+        "403",
+        "AccessDenied",
+        "AllAccessDisabled",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "InvalidToken",
+    }
+)
 
 
-class BucketNotFound(errors.ResourceNotFound):
+class BucketNotFound(errors.OperationFailed):
     """The configured bucket does not exist."""
 
-    def __init__(self, bucket: str) -> None:
+    def __init__(self, bucket: str, path: str = "", exc: Exception | None = None):
         self.bucket = bucket
-        super().__init__(bucket, msg=f"S3 bucket {bucket!r} does not exist")
+        super().__init__(
+            path=path,
+            exc=exc,
+            msg=f"S3 bucket {bucket!r} does not exist (check DJFS['bucket'])",
+        )
+
+
+def error_code(exc: ClientError) -> str:
+    """The S3 error code of a ``ClientError`` (``"404"`` for a bare HEAD)."""
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def translate_client_error(exc: Exception, bucket: str, path: str = "") -> Exception:
-    """Return the pyfilesystem error that stands for a botocore exception."""
+    """Return the pyfilesystem error that stands for a botocore exception.
+
+    Arguments:
+        exc: the exception raised by boto3/botocore (others are returned as
+            they are).
+        bucket: the bucket the request was for, named if it is missing.
+        path: the pyfilesystem path the caller asked about.
+    """
     if isinstance(exc, ClientError):
-        code = str(exc.response.get("Error", {}).get("Code", ""))
+        code = error_code(exc)
         if code == "NoSuchBucket":
-            return BucketNotFound(bucket)
+            return BucketNotFound(bucket, path, exc)
         if code in _NOT_FOUND:
             return errors.ResourceNotFound(path, exc=exc)
         if code in _DENIED:
-            return errors.PermissionDenied(path, exc=exc)
+            message = exc.response.get("Error", {}).get("Message") or code
+            return errors.PermissionDenied(path, exc=exc, msg=f"S3: {message}")
         return errors.OperationFailed(path, exc=exc, msg=f"S3 error {code}: {exc}")
-    if isinstance(exc, EndpointConnectionError):
+    if isinstance(exc, EndpointConnectionError | ConnectionError | ReadTimeoutError):
         return errors.RemoteConnectionError(path, exc=exc, msg=str(exc))
-    if isinstance(exc, BotoCoreError):
+    if isinstance(exc, BotoCoreError | Boto3Error):
         return errors.OperationFailed(path, exc=exc, msg=str(exc))
     return exc
 
 
 @contextmanager
 def s3_errors(bucket: str, path: str = "") -> Iterator[None]:
-    """Re-raise botocore exceptions as pyfilesystem errors."""
+    """Re-raise botocore exceptions as pyfilesystem errors (see module doc)."""
     try:
         yield
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, Boto3Error) as exc:
         raise translate_client_error(exc, bucket, path) from exc
