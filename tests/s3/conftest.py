@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -58,3 +60,53 @@ def s3_client(moto_endpoint: str):
     return boto3.session.Session().client(
         "s3", endpoint_url=moto_endpoint, region_name="us-east-1"
     )
+
+
+class ByteCountingProxy:
+    """A TCP proxy in front of moto counting the bytes sent back to clients.
+
+    Shows how much of a response actually crossed the wire, which no client
+    object reports once a body is closed unread.
+    """
+
+    def __init__(self, target: str) -> None:
+        host, port = target.removeprefix("http://").split(":")
+        self.target = (host, int(port))
+        self.downstream = 0
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for args in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pump, args=args, daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, count: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+                if count:
+                    with self._lock:
+                        self.downstream += len(data)
+        except OSError:
+            pass
+        finally:
+            source.close()
+            sink.close()
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def byte_counting_proxy(moto_endpoint: str):
+    proxy = ByteCountingProxy(moto_endpoint)
+    yield proxy
+    proxy.close()
