@@ -597,7 +597,7 @@ class S3NamespaceFS(S3FS):
         for path in paths:
             try:
                 _path = self.validatepath(path)
-            except errors.FSError as exc:
+            except (errors.FSError, errors.IllegalBackReference) as exc:
                 failures[path] = exc
                 continue
             if _path == "/":
