@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import boto3
@@ -35,7 +36,8 @@ import boto3
 from tests.support import RequestCounter
 
 REGION = "us-east-1"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+KEY_ID = SECRET = "testing"
+CREDENTIALS = {"aws_access_key_id": KEY_ID, "aws_secret_access_key": SECRET}
 PEERS = ("djpyfs", "fs-s3fs", "django-storages")
 COLUMNS = ("operation", *PEERS)
 SMALL = b"x" * 1024
@@ -68,13 +70,26 @@ class Peer:
     name = ""
     clients: list[Any]
 
-    def makedir(self, name: str) -> None: ...
-    def write(self, name: str, data: bytes) -> None: ...
-    def read(self, name: str) -> bytes: ...
-    def read_10(self, name: str) -> bytes: ...
-    def exists(self, name: str) -> bool: ...
-    def listdir(self, name: str) -> list[str]: ...
-    def remove(self, name: str) -> None: ...
+    def makedir(self, name: str) -> None:
+        raise NotImplementedError
+
+    def write(self, name: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes:
+        raise NotImplementedError
+
+    def read_10(self, name: str) -> bytes:
+        raise NotImplementedError
+
+    def exists(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def listdir(self, name: str) -> list[str]:
+        raise NotImplementedError
+
+    def remove(self, name: str) -> None:
+        raise NotImplementedError
 
 
 class DjpyfsPeer(Peer):
@@ -89,7 +104,8 @@ class DjpyfsPeer(Peer):
             bucket=bucket,
             endpoint_url=endpoint,
             region=REGION,
-            **CREDENTIALS,
+            aws_access_key_id=KEY_ID,
+            aws_secret_access_key=SECRET,
         )
         self.fs = S3NamespaceFS(config, prefix)
         self.clients = [self.fs.client]
@@ -141,8 +157,8 @@ class StoragesPeer(Peer):
             location=prefix,
             endpoint_url=endpoint,
             region_name=REGION,
-            access_key=CREDENTIALS["aws_access_key_id"],
-            secret_key=CREDENTIALS["aws_secret_access_key"],
+            access_key=KEY_ID,
+            secret_key=SECRET,
         )
         self.clients = [self.storage.connection.meta.client]
 
@@ -191,25 +207,25 @@ def _bench_peer(peer: Peer, files: int, listing: int) -> dict[str, Figure]:
     peer.makedir("sub")
     return {
         "write 1 KiB": _timed(
-            peer, [lambda n=n: peer.write(n, SMALL) for n in names], lambda r: True
+            peer, [partial(peer.write, n, SMALL) for n in names], lambda r: True
         ),
         "write 1 KiB in a subdirectory": _timed(
-            peer, [lambda n=n: peer.write(n, SMALL) for n in nested], lambda r: True
+            peer, [partial(peer.write, n, SMALL) for n in nested], lambda r: True
         ),
         "read 1 KiB": _timed(
-            peer, [lambda n=n: peer.read(n) for n in names], lambda r: r == SMALL
+            peer, [partial(peer.read, n) for n in names], lambda r: r == SMALL
         ),
         "exists (file)": _timed(
-            peer, [lambda n=n: peer.exists(n) for n in names], lambda r: r is True
+            peer, [partial(peer.exists, n) for n in names], lambda r: r is True
         ),
         "read 10 B of 32 MiB": _timed(
-            peer, [lambda: peer.read_10("large.bin")] * 3, lambda r: r == b"L" * 10
+            peer, [partial(peer.read_10, "large.bin")] * 3, lambda r: r == b"L" * 10
         ),
         f"listdir ({listing} keys)": _timed(
-            peer, [lambda: peer.listdir("listing")] * 3, lambda r: len(r) == listing
+            peer, [partial(peer.listdir, "listing")] * 3, lambda r: len(r) == listing
         ),
         "remove": _timed(
-            peer, [lambda n=n: peer.remove(n) for n in names], lambda r: True
+            peer, [partial(peer.remove, n) for n in names], lambda r: True
         ),
     }
 

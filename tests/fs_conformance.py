@@ -23,4 +23,4 @@ class FSConformance:
 
     def assertRaisesRegexp(self, *args: Any, **kwargs: Any) -> Any:
         # The alias unittest had until Python 3.11 (where it also warned).
-        return unittest.TestCase.assertRaisesRegex(self, *args, **kwargs)  # type: ignore[arg-type]
+        return unittest.TestCase.assertRaisesRegex(self, *args, **kwargs)  # type: ignore[call-overload]

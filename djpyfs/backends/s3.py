@@ -71,5 +71,5 @@ class S3Backend(Backend):
         from djpyfs.s3.filesystem import S3NamespaceFS
 
         if not isinstance(fs, S3NamespaceFS):
-            fs = self.open_namespace(namespace)
+            fs = S3NamespaceFS(self.config, self.key_prefix(namespace), self.client)
         return fs.remove_files(paths)

@@ -6,6 +6,7 @@ import dataclasses
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def shared_client(s3_config: S3Config):
 def make_s3fs(s3_config: S3Config) -> Callable[..., S3NamespaceFS]:
     """Open an ``S3NamespaceFS`` at a root of the test bucket (or another)."""
 
-    def make(root: str = "pyfs/ns", **changes: object) -> S3NamespaceFS:
+    def make(root: str = "pyfs/ns", **changes: Any) -> S3NamespaceFS:
         return S3NamespaceFS(dataclasses.replace(s3_config, **changes), root)
 
     return make
