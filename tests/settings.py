@@ -80,6 +80,14 @@ elif _DB == "sqlite":
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.path.join(tempfile.gettempdir(), "djpyfs-tests.sqlite3"),
+            # A file, not Django's shared in-memory database: that one answers
+            # concurrent writers "table is locked" at once instead of waiting,
+            # which is not how a site's SQLite database behaves.
+            "TEST": {
+                "NAME": os.path.join(
+                    tempfile.gettempdir(), f"djpyfs-test-{os.getpid()}.sqlite3"
+                )
+            },
         }
     }
 else:

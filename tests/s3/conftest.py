@@ -53,16 +53,6 @@ def s3fs(request, make_s3fs) -> S3NamespaceFS:
     return make_s3fs(request.param)
 
 
-@pytest.fixture(scope="session")
-def s3_client(moto_endpoint: str):
-    """A client of its own for preparing buckets (built once: that takes 0.1 s)."""
-    import boto3
-
-    return boto3.session.Session().client(
-        "s3", endpoint_url=moto_endpoint, region_name="us-east-1"
-    )
-
-
 class ByteCountingProxy:
     """A TCP proxy in front of moto counting the bytes sent back to clients.
 
