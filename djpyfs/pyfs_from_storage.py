@@ -128,7 +128,9 @@ class StorageFS(FS):
         }
         if namespaces and "details" in namespaces:
             raw["details"] = {
-                "type": int(ResourceType.directory if entry.is_dir else ResourceType.file),
+                "type": int(
+                    ResourceType.directory if entry.is_dir else ResourceType.file
+                ),
                 "size": entry.size or 0,
                 "modified": entry.modified.timestamp() if entry.modified else None,
                 "accessed": None,

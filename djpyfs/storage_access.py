@@ -153,7 +153,9 @@ class StorageAccess:
         dirs, files = self._listdir(name) or ([], [])
         entries = [Entry(d, True) for d in dirs]
         entries += [
-            self._file_entry(posixpath.join(name, f), details) if details else Entry(f, False)
+            self._file_entry(posixpath.join(name, f), details)
+            if details
+            else Entry(f, False)
             for f in files
             if f != DIR_MARKER
         ]
@@ -212,7 +214,9 @@ class StorageAccess:
                     saved,
                 )
                 self.storage.delete(saved)
-        raise errors.ResourceLocked(name, msg=f"{name!r} kept being written to concurrently")
+        raise errors.ResourceLocked(
+            name, msg=f"{name!r} kept being written to concurrently"
+        )
 
     def delete(self, name: str) -> None:
         with storage_errors(name):

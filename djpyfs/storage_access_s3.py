@@ -23,9 +23,12 @@ from typing import IO, Any
 from fs import errors
 from storages.utils import clean_name
 
-from djpyfs.s3.errors import BucketNotFound, s3_errors, translate_client_error
+from djpyfs.s3.errors import s3_errors, translate_client_error
 from djpyfs.storage_access import Entry, StorageAccess
 from djpyfs.storage_files import S3_READ_BUFFER, S3RangeReader
+
+#: Keys one stat() lists: enough to reach "name/" past the usual siblings.
+STAT_LISTING = 100
 
 #: S3's DeleteObjects takes at most this many keys per request.
 DELETE_BATCH = 1000
@@ -64,21 +67,27 @@ class S3StorageAccess(StorageAccess):
     # ------------------------------------------------------------ reading
 
     def stat(self, name: str, details: bool = False) -> Entry | None:
+        """One LIST request: the key itself sorts first, its ``name/`` prefix
+        follows among the siblings whose names extend it (``name.txt``...)."""
         if not name:
             return Entry("", True)
         base = posixpath.basename(name)
-        try:
-            with s3_errors(self.bucket, name):
-                head = self.client.head_object(Bucket=self.bucket, Key=self.key(name))
-        except BucketNotFound:
-            raise
-        except errors.ResourceNotFound:
-            pass
-        else:
-            return Entry(base, False, head["ContentLength"], head["LastModified"])
+        key = self.key(name)
         with s3_errors(self.bucket, name):
             listing = self.client.list_objects_v2(
-                Bucket=self.bucket, Prefix=self.dir_prefix(name), MaxKeys=1
+                Bucket=self.bucket, Prefix=key, Delimiter="/", MaxKeys=STAT_LISTING
+            )
+        contents = listing.get("Contents") or [{}]
+        if contents[0].get("Key") == key:
+            return Entry(base, False, contents[0]["Size"], contents[0]["LastModified"])
+        if any(p["Prefix"] == key + "/" for p in listing.get("CommonPrefixes", ())):
+            return Entry(base, True)
+        if not listing.get("IsTruncated"):
+            return None
+        # More siblings than one page sort before "name/": ask for it alone.
+        with s3_errors(self.bucket, name):
+            listing = self.client.list_objects_v2(
+                Bucket=self.bucket, Prefix=key + "/", MaxKeys=1
             )
         return Entry(base, True) if listing.get("KeyCount") else None
 
@@ -181,7 +190,9 @@ class S3StorageAccess(StorageAccess):
 
     def make_dir(self, name: str) -> None:
         with s3_errors(self.bucket, name):
-            self.client.put_object(Bucket=self.bucket, Key=self.dir_prefix(name), Body=b"")
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.dir_prefix(name), Body=b""
+            )
 
     def remove_dir(self, name: str) -> None:
         with s3_errors(self.bucket, name):

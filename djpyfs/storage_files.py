@@ -173,7 +173,9 @@ class S3RangeReader(io.RawIOBase):
     stays at the caller's buffer size.
     """
 
-    def __init__(self, client: Any, bucket: str, key: str, size: int, name: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, key: str, size: int, name: str
+    ) -> None:
         super().__init__()
         self._client = client
         self._bucket = bucket

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, Storage
+from storages.backends.s3 import S3Storage
 
 from djpyfs.pyfs_from_storage import StorageFS
 
@@ -14,7 +20,43 @@ from djpyfs.pyfs_from_storage import StorageFS
 STORAGE_KINDS = ["filesystem", "memory", "s3"]
 
 
-def make_storage(kind: str, request: pytest.FixtureRequest) -> Storage:
+@functools.cache
+def _service_model_loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+class FastSessionS3Storage(S3Storage):
+    """S3Storage whose boto3 sessions share one loader of service models.
+
+    Each new session parses botocore's JSON models again (~0.2 s); with a new
+    storage per test that would dominate the run.  Sessions stay one per
+    thread, as S3Storage makes them.
+    """
+
+    def _create_session(self) -> boto3.Session:
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _service_model_loader())
+        return boto3.Session(
+            botocore_session=core,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )
+
+
+@pytest.fixture(scope="session")
+def _shared_s3_client(moto_endpoint: str) -> Any:
+    return boto3.session.Session().client(
+        "s3", endpoint_url=moto_endpoint, region_name="us-east-1"
+    )
+
+
+@pytest.fixture
+def s3_client(_shared_s3_client: Any) -> Any:
+    """The suite's ``s3_client``, made once: a client per test costs ~0.3 s."""
+    return _shared_s3_client
+
+
+def make_storage(kind: str, request: pytest.FixtureRequest, **options: Any) -> Storage:
     """A new, empty storage of ``kind``, using the test's fixtures."""
     if kind == "filesystem":
         tmp_path = request.getfixturevalue("tmp_path")
@@ -22,9 +64,7 @@ def make_storage(kind: str, request: pytest.FixtureRequest) -> Storage:
     if kind == "memory":
         return InMemoryStorage(base_url="/media/")
     if kind == "s3":
-        from storages.backends.s3 import S3Storage
-
-        return S3Storage(
+        return FastSessionS3Storage(
             bucket_name=request.getfixturevalue("s3_bucket"),
             endpoint_url=request.getfixturevalue("moto_endpoint"),
             region_name="us-east-1",
@@ -32,6 +72,7 @@ def make_storage(kind: str, request: pytest.FixtureRequest) -> Storage:
             secret_key="testing",
             # A location checks that keys are mapped as the storage maps them.
             location="media",
+            **options,
         )
     raise ValueError(kind)
 

@@ -25,4 +25,6 @@ class StorageFSConformance(FSConformance):
 # unittest classes cannot take parametrised fixtures: one class per kind.
 for _kind in STORAGE_KINDS:
     _name = f"TestConformance_{_kind}"
-    globals()[_name] = type(_name, (StorageFSConformance,), {"kind": _kind, "__test__": True})
+    globals()[_name] = type(
+        _name, (StorageFSConformance,), {"kind": _kind, "__test__": True}
+    )
