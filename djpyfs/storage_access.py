@@ -80,7 +80,7 @@ def storage_errors(path: str) -> Iterator[None]:
         raise errors.FileExpected(path, exc=exc) from exc
     except PermissionError as exc:
         raise errors.PermissionDenied(path, exc=exc) from exc
-    except Exception as exc:  # noqa: BLE001 - every storage error is translated
+    except Exception as exc:
         raise _translate_other(exc, path) from exc
 
 
@@ -325,7 +325,7 @@ def access_for(storage: Storage) -> StorageAccess:
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # pragma: no cover - the [s3] extra is not installed
-        S3Storage = None  # noqa: N806
+        S3Storage = None
     if S3Storage is not None and isinstance(storage, S3Storage):
         from djpyfs.storage_access_s3 import S3StorageAccess
 

@@ -177,7 +177,7 @@ class S3StorageAccess(StorageAccess):
                     Bucket=self.bucket,
                     Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
                 )
-            except Exception as exc:  # noqa: BLE001 - translated, then recorded
+            except Exception as exc:
                 error = translate_client_error(exc, self.bucket)
                 failures.update({by_key[key]: error for key in batch})
                 continue
