@@ -26,7 +26,7 @@ from fs.info import Info
 from fs.mode import Mode
 from fs.path import abspath, dirname, join, normpath
 from fs.subfs import SubFS
-from fs.walk import Walker
+from fs.walk import BoundWalker, Walker
 
 from djpyfs.storage_access import Entry, access_for, storage_errors, storage_name
 from djpyfs.storage_files import ReadOnlyFile, SpooledWriteFile
@@ -43,6 +43,11 @@ class StorageWalker(Walker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._tree: Mapping[str, list[Info]] | None = None
+
+    @classmethod
+    def bind(cls, fs: FS) -> BoundWalker:
+        # Walker.bind() binds a plain Walker whatever the subclass.
+        return BoundWalker(fs, walker_class=cls)
 
     def _scan(
         self, fs: FS, dir_path: str, namespaces: Collection[str] | None = None

@@ -77,6 +77,40 @@ def make_storage(kind: str, request: pytest.FixtureRequest, **options: Any) -> S
     raise ValueError(kind)
 
 
+def storages_entry(kind: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A ``settings.STORAGES`` entry for a new, empty storage of ``kind``."""
+    if kind == "filesystem":
+        location = str(request.getfixturevalue("tmp_path") / "media")
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": "/media/"},
+        }
+    if kind == "memory":
+        return {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    if kind == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": request.getfixturevalue("s3_bucket"),
+                "endpoint_url": request.getfixturevalue("moto_endpoint"),
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+            },
+        }
+    raise ValueError(kind)
+
+
+@pytest.fixture
+def storage_alias(storage_kind: str, request: pytest.FixtureRequest, settings) -> str:
+    """The alias of a new ``STORAGES`` entry of each kind in turn."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": storages_entry(storage_kind, request),
+    }
+    return "media"
+
+
 @pytest.fixture(params=STORAGE_KINDS)
 def storage_kind(request: pytest.FixtureRequest) -> str:
     return request.param
