@@ -200,11 +200,12 @@ class StorageAccess:
         with another name: that stray copy is removed and the write retried.
         Readers may briefly see no file between delete and save.
         """
-        for _attempt in range(SAVE_ATTEMPTS):
+        for attempt in range(SAVE_ATTEMPTS):
             with storage_errors(name):
+                if attempt:
+                    content.seek(0)  # a stream that cannot rewind fails here
                 if not self.saves_in_place:
                     self.storage.delete(name)
-                content.seek(0)
                 saved = self.storage._save(name, File(content, name))
                 if saved.replace("\\", "/") == name:
                     return

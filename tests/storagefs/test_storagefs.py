@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import time
 from datetime import UTC, datetime, timedelta
-
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
