@@ -31,7 +31,7 @@ def source(tmp_path):
 
 
 def test_copies_an_fs_url_into_a_storage(source, storage_alias):
-    url, osfs = source
+    url, _ = source
 
     out, _ = _copy(url, f"storage:{storage_alias}")
 
