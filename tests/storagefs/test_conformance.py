@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import unittest
+
 import pytest
+from fs.test import FSTestCases
 
 from djpyfs.pyfs_from_storage import StorageFS
 from tests.fs_conformance import FSConformance
 from tests.storagefs.conftest import STORAGE_KINDS, make_storage
 
 
-class StorageFSConformance(FSConformance):
+class StorageFSConformance(FSConformance, FSTestCases, unittest.TestCase):
     """``fs.test.FSTestCases`` over a new storage of ``kind`` per test."""
 
     kind: str
+    __test__ = False  # only the per-kind subclasses below are collected
 
     @pytest.fixture(autouse=True)
     def _new_storage(self, request: pytest.FixtureRequest) -> None:

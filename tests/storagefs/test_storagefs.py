@@ -113,6 +113,7 @@ def test_reading_a_missing_file_raises_resource_not_found(storagefs):
 
 
 def test_a_missing_bucket_raises_a_pyfilesystem_error(request):
+    from djpyfs.s3.errors import BucketNotFound
     from tests.storagefs.conftest import FastSessionS3Storage
 
     storage = FastSessionS3Storage(
@@ -122,7 +123,8 @@ def test_a_missing_bucket_raises_a_pyfilesystem_error(request):
         secret_key="testing",
         region_name="us-east-1",
     )
-    with pytest.raises(errors.ResourceNotFound, match="no-such-bucket-here"):
+    # Not ResourceNotFound: a misconfigured bucket is no empty directory.
+    with pytest.raises(BucketNotFound, match="no-such-bucket-here"):
         StorageFS(storage).listdir("/")
 
 
