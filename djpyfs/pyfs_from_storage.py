@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from django.core.files.storage import Storage, storages
 from fs import errors
@@ -195,7 +195,7 @@ class StorageFS(FS):
 
     def openbin(
         self, path: str, mode: str = "r", buffering: int = -1, **options: Any
-    ) -> IO[bytes]:
+    ) -> BinaryIO:
         """Open a file; writes reach the storage when the file is closed."""
         _mode = Mode(mode)
         _mode.validate_bin()
@@ -211,13 +211,12 @@ class StorageFS(FS):
             if entry is not None and _mode.exclusive:
                 raise errors.FileExists(path)
             keep = entry is not None and _mode.appending
-            return SpooledWriteFile(  # type: ignore[return-value]
-                self._access, name, _mode, self._open_read(path, name) if keep else None
-            )
+            initial = self._open_read(path, name) if keep else None
+            return cast(BinaryIO, SpooledWriteFile(self._access, name, _mode, initial))
         current = self._open_read(path, name)
         if _mode.writing:  # r+
-            return SpooledWriteFile(self._access, name, _mode, current)  # type: ignore[return-value]
-        return ReadOnlyFile(current, path)  # type: ignore[return-value]
+            return cast(BinaryIO, SpooledWriteFile(self._access, name, _mode, current))
+        return cast(BinaryIO, ReadOnlyFile(current, path))
 
     def _open_read(self, path: str, name: str) -> IO[bytes]:
         try:
@@ -386,6 +385,6 @@ class StorageFS(FS):
                 by_name[self._name(path)] = path
             except errors.FSError as exc:
                 failures[path] = exc
-        for name, exc in self._access.delete_many(by_name).items():
-            failures[by_name[name]] = exc
+        for name, error in self._access.delete_many(by_name).items():
+            failures[by_name[name]] = error
         return failures

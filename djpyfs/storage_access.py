@@ -118,7 +118,9 @@ class StorageAccess:
     saves_in_place = False
 
     def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+        # Any: the hooks used here (_save(), url(expire=...), S3Storage's
+        # attributes) are not in Storage's type stubs.
+        self.storage: Any = storage
         self.real_directories = has_real_directories(storage)
 
     # ------------------------------------------------------------ reading

@@ -125,8 +125,9 @@ def storage(storage_kind: str, request: pytest.FixtureRequest) -> Storage:
 @pytest.fixture
 def storagefs(storage: Storage) -> Iterator[StorageFS]:
     """A StorageFS over each kind of storage in turn."""
-    with StorageFS(storage) as filesystem:
-        yield filesystem
+    filesystem = StorageFS(storage)
+    yield filesystem
+    filesystem.close()
 
 
 @pytest.fixture
