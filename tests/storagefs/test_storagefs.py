@@ -1,0 +1,193 @@
+"""StorageFS behaviour beyond pyfilesystem's conformance suite."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from fs import errors
+from fs.enums import ResourceType
+
+from djpyfs.pyfs_from_storage import StorageFS
+
+# ---------------------------------------------------------------- writing
+
+
+def test_writing_an_existing_name_replaces_the_file_instead_of_renaming(storagefs):
+    storagefs.writebytes("a.txt", b"first, longer content")
+    storagefs.writebytes("a.txt", b"second")
+
+    assert storagefs.listdir("/") == ["a.txt"]
+    assert storagefs.readbytes("a.txt") == b"second"
+
+
+def test_storage_save_would_have_renamed(tmp_path):
+    # The premise of the test above: Storage.save() renames on collision.
+    storage = FileSystemStorage(location=tmp_path)
+    storage.save("a.txt", io.BytesIO(b"1"))
+    assert storage.save("a.txt", io.BytesIO(b"2")) != "a.txt"
+
+
+def test_writes_reach_the_storage_when_the_file_is_closed(storagefs, storage):
+    with storagefs.openbin("late.bin", "w") as f:
+        f.write(b"data")
+        assert not storage.exists("late.bin")
+    assert storage.open("late.bin").read() == b"data"
+
+
+def test_files_written_by_the_storage_are_read_by_storagefs(storagefs, storage):
+    storage.save("dir/by-django.txt", io.BytesIO(b"hello"))
+
+    assert storagefs.listdir("dir") == ["by-django.txt"]
+    assert storagefs.readbytes("dir/by-django.txt") == b"hello"
+
+
+# ---------------------------------------------------------------- directories
+
+
+def test_empty_directory_survives_a_new_storagefs(storage):
+    StorageFS(storage).makedirs("empty/inner")
+
+    fresh = StorageFS(storage)
+    assert fresh.isdir("empty/inner")
+    assert fresh.listdir("empty") == ["inner"]
+    assert fresh.listdir("empty/inner") == []
+
+
+def test_the_storage_itself_sees_an_empty_directory_as_a_directory(storagefs, storage):
+    storagefs.makedir("empty")
+
+    assert storage.listdir("") == (["empty"], [])
+
+
+def test_removed_directory_is_gone_for_the_storage_too(storagefs, storage):
+    storagefs.makedir("empty")
+    storagefs.removedir("empty")
+
+    assert storage.listdir("") == ([], [])
+    assert not storagefs.exists("empty")
+
+
+# ---------------------------------------------------------------- info
+
+
+def test_getinfo_fills_details(storagefs):
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    storagefs.writebytes("dir/../f.bin", b"12345")
+    storagefs.makedir("dir")
+
+    info = storagefs.getinfo("f.bin", namespaces=["details"])
+    assert info.size == 5
+    assert info.type == ResourceType.file
+    assert before <= info.modified <= datetime.now(UTC) + timedelta(seconds=5)
+    assert (
+        storagefs.getinfo("dir", namespaces=["details"]).type == ResourceType.directory
+    )
+
+
+def test_scandir_details_match_getinfo(storagefs):
+    storagefs.writebytes("a", b"abc")
+
+    (info,) = storagefs.scandir("/", namespaces=["details"])
+    assert info.size == 3
+    assert info.modified is not None
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize("mode", ["r", "w"])
+def test_opening_a_directory_as_a_file_raises_file_expected(storagefs, mode):
+    storagefs.makedir("d")
+    with pytest.raises(errors.FileExpected):
+        storagefs.openbin("d", mode)
+
+
+def test_reading_a_missing_file_raises_resource_not_found(storagefs):
+    with pytest.raises(errors.ResourceNotFound):
+        storagefs.readbytes("missing")
+
+
+def test_a_missing_bucket_raises_a_pyfilesystem_error(request):
+    from djpyfs.s3.errors import BucketNotFound
+    from tests.storagefs.conftest import FastSessionS3Storage
+
+    storage = FastSessionS3Storage(
+        bucket_name="no-such-bucket-here",
+        endpoint_url=request.getfixturevalue("moto_endpoint"),
+        access_key="testing",
+        secret_key="testing",
+        region_name="us-east-1",
+    )
+    # Not ResourceNotFound: a misconfigured bucket is no empty directory.
+    with pytest.raises(BucketNotFound, match="no-such-bucket-here"):
+        StorageFS(storage).listdir("/")
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def test_get_url_is_the_storages_url(storagefs, storage):
+    storagefs.writebytes("a b.txt", b"x")
+
+    assert storagefs.get_url("a b.txt") == storage.url("a b.txt")
+    assert storagefs.geturl("a b.txt") == storage.url("a b.txt")
+
+
+def test_get_url_passes_the_timeout_to_s3(s3_storage):
+    url = StorageFS(s3_storage).get_url("a.txt", timeout=60)
+
+    # The storage's client signs with SigV2 here: an absolute Expires.
+    (expires,) = parse_qs(urlsplit(url).query)["Expires"]
+    assert abs(int(expires) - (time.time() + 60)) < 10
+
+
+def test_a_storage_without_urls_raises_no_url(tmp_path, settings):
+    settings.MEDIA_URL = None
+    filesystem = StorageFS(FileSystemStorage(location=tmp_path))
+
+    with pytest.raises(errors.NoURL, match="base_url"):
+        filesystem.get_url("a.txt")
+    assert not filesystem.hasurl("a.txt")
+
+
+# ---------------------------------------------------------------- expiry
+
+
+@pytest.mark.django_db
+def test_expired_file_is_removed_by_a_sweep_in_a_fresh_storagefs(storage_alias):
+    from django.core.management import call_command
+
+    StorageFS(storage_alias).writebytes("old.txt", b"x")
+    StorageFS(storage_alias).writebytes("new.txt", b"x")
+    StorageFS(storage_alias).expire("old.txt", seconds=-1)
+    StorageFS(storage_alias).expire("new.txt", days=1)
+
+    call_command("djpyfs_expire", stdout=io.StringIO())
+
+    assert StorageFS(storage_alias).listdir("/") == ["new.txt"]
+
+
+@pytest.mark.django_db
+def test_storage_given_as_the_configured_instance_can_expire(storage_alias):
+    from djpyfs.models import FSExpirations
+
+    StorageFS(storages[storage_alias]).expire("f.txt", days=1)
+
+    assert FSExpirations.objects.filter(module="/storages/media", filename="f.txt")
+
+
+def test_storage_outside_storages_cannot_expire(storage: Storage):
+    with pytest.raises(errors.Unsupported, match=r"StorageFS\('<alias>'\)"):
+        StorageFS(storage).expire("f.txt", days=1)
+
+
+def test_remove_files_reports_no_failure_for_missing_files(storagefs):
+    storagefs.writebytes("a", b"x")
+
+    assert storagefs.remove_files(["a", "never-there"]) == {}
+    assert not storagefs.exists("a")
