@@ -23,15 +23,18 @@ from typing import IO, Any
 from fs import errors
 from storages.utils import clean_name
 
-from djpyfs.s3.errors import s3_errors, translate_client_error
+from djpyfs.s3.deletion import delete_keys, raise_for_failures
+from djpyfs.s3.errors import s3_errors
+from djpyfs.s3.files import S3Reader
+from djpyfs.s3.listing import list_keys, list_pages
 from djpyfs.storage_access import Entry, StorageAccess
-from djpyfs.storage_files import S3_READ_BUFFER, S3RangeReader
 
 #: Keys one stat() lists: enough to reach "name/" past the usual siblings.
 STAT_LISTING = 100
 
-#: S3's DeleteObjects takes at most this many keys per request.
-DELETE_BATCH = 1000
+#: Read-ahead buffer of S3 reads: large enough to make few requests when
+#: seeking around, small enough not to matter for memory.
+READ_BUFFER = 1024 * 1024
 
 
 class S3StorageAccess(StorageAccess):
@@ -73,10 +76,7 @@ class S3StorageAccess(StorageAccess):
             return Entry("", True)
         base = posixpath.basename(name)
         key = self.key(name)
-        with s3_errors(self.bucket, name):
-            listing = self.client.list_objects_v2(
-                Bucket=self.bucket, Prefix=key, Delimiter="/", MaxKeys=STAT_LISTING
-            )
+        listing = list_keys(self.client, self.bucket, key, name, max_keys=STAT_LISTING)
         contents = listing.get("Contents") or [{}]
         if contents[0].get("Key") == key:
             return Entry(base, False, contents[0]["Size"], contents[0]["LastModified"])
@@ -85,22 +85,19 @@ class S3StorageAccess(StorageAccess):
         if not listing.get("IsTruncated"):
             return None
         # More siblings than one page sort before "name/": ask for it alone.
-        with s3_errors(self.bucket, name):
-            listing = self.client.list_objects_v2(
-                Bucket=self.bucket, Prefix=key + "/", MaxKeys=1
-            )
+        listing = list_keys(
+            self.client, self.bucket, key + "/", name, delimiter=False, max_keys=1
+        )
         return Entry(base, True) if listing.get("KeyCount") else None
 
-    def _pages(self, name: str, prefix: str, **params: Any) -> Iterator[dict]:
-        paginator = self.client.get_paginator("list_objects_v2")
-        with s3_errors(self.bucket, name):
-            yield from paginator.paginate(Bucket=self.bucket, Prefix=prefix, **params)
+    def _pages(self, name: str, prefix: str, *, delimiter: bool) -> Iterator[dict]:
+        return list_pages(self.client, self.bucket, prefix, name, delimiter=delimiter)
 
     def scandir(self, name: str, details: bool = False) -> list[Entry]:
         prefix = self.dir_prefix(name)
         entries: list[Entry] = []
         marked = False
-        for page in self._pages(name, prefix, Delimiter="/"):
+        for page in self._pages(name, prefix, delimiter=True):
             for common in page.get("CommonPrefixes", ()):
                 child = common["Prefix"][len(prefix) : -1]
                 if child:  # "dir//x" has an empty part no path can name
@@ -123,7 +120,7 @@ class S3StorageAccess(StorageAccess):
         """One flat listing of every key below ``name`` (1 request / 1,000)."""
         prefix = self.dir_prefix(name)
         tree: dict[str, dict[str, Entry]] = {"": {}}
-        for page in self._pages(name, prefix):
+        for page in self._pages(name, prefix, delimiter=False):
             for obj in page.get("Contents", ()):
                 parts = obj["Key"][len(prefix) :].split("/")
                 if not all(parts[:-1]):
@@ -147,10 +144,10 @@ class S3StorageAccess(StorageAccess):
         if head.get("ContentEncoding") == "gzip" and self.storage.gzip:
             # S3Storage un-gzips what it gzipped on save; let it.
             return super().open_read(name)
-        reader = S3RangeReader(
-            self.client, self.bucket, self.key(name), head["ContentLength"], name
-        )
-        return io.BufferedReader(reader, buffer_size=S3_READ_BUFFER)
+        # Nothing is fetched until the first read; the HEAD's ETag keeps
+        # every read on this version of the object.
+        reader = S3Reader(self.client, self.bucket, self.key(name), name, head)
+        return io.BufferedReader(reader, buffer_size=READ_BUFFER)
 
     def size(self, name: str) -> int:
         with s3_errors(self.bucket, name):
@@ -165,28 +162,9 @@ class S3StorageAccess(StorageAccess):
 
     def delete_many(self, names: Iterable[str]) -> dict[str, Exception]:
         """DeleteObjects, up to 1,000 keys per request."""
-        return self._delete_keys({self.key(name): name for name in names})
-
-    def _delete_keys(self, by_key: dict[str, str]) -> dict[str, Exception]:
-        keys = list(by_key)
-        failures: dict[str, Exception] = {}
-        for start in range(0, len(keys), DELETE_BATCH):
-            batch = keys[start : start + DELETE_BATCH]
-            try:
-                response = self.client.delete_objects(
-                    Bucket=self.bucket,
-                    Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
-                )
-            except Exception as exc:
-                error = translate_client_error(exc, self.bucket)
-                failures.update({by_key[key]: error for key in batch})
-                continue
-            for error in response.get("Errors", ()):
-                failures[by_key[error["Key"]]] = errors.OperationFailed(
-                    by_key[error["Key"]],
-                    msg=f"S3 error {error.get('Code')}: {error.get('Message')}",
-                )
-        return failures
+        by_key = {self.key(name): name for name in names}
+        failures = delete_keys(self.client, self.bucket, by_key)
+        return {by_key[key]: error for key, error in failures.items()}
 
     def make_dir(self, name: str) -> None:
         with s3_errors(self.bucket, name):
@@ -201,17 +179,12 @@ class S3StorageAccess(StorageAccess):
     def remove_tree(self, name: str) -> bool:
         """Delete every key below ``name`` (and its marker) in bulk."""
         prefix = self.dir_prefix(name)
-        by_key = {
+        keys = {
             obj["Key"]: obj["Key"]
-            for page in self._pages(name, prefix)
+            for page in self._pages(name, prefix, delimiter=False)
             for obj in page.get("Contents", ())
         }
         if name:
-            by_key[prefix] = prefix
-        failures = self._delete_keys(by_key)
-        if failures:
-            key, error = next(iter(failures.items()))
-            raise errors.OperationFailed(
-                name, exc=error, msg=f"{len(failures)} keys not deleted, e.g. {key!r}"
-            )
+            keys[prefix] = prefix
+        raise_for_failures(name, delete_keys(self.client, self.bucket, keys))
         return True

@@ -4,7 +4,8 @@ Django storages write a file in one call (``_save``), so a file opened for
 writing collects its content in a :class:`SpooledWriteFile` (memory up to
 :data:`SPOOL_MEMORY`, then a temporary file) and hands it to the storage on
 close.  Reading streams from the storage: :class:`ReadOnlyFile` wraps what
-the storage opens, :class:`S3RangeReader` reads S3 objects with ranged GETs.
+the storage opens.  (S3 objects are read with ranged GETs by
+:class:`djpyfs.s3.files.S3Reader` instead; see ``storage_access_s3``.)
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 
 #: Bytes a file being written keeps in memory before spilling to disk.
 SPOOL_MEMORY = 8 * 1024 * 1024
-
-#: Read-ahead buffer of S3 reads: large enough to make few requests when
-#: seeking around, small enough not to matter for memory.
-S3_READ_BUFFER = 1024 * 1024
 
 
 def _unsupported(what: str) -> io.UnsupportedOperation:
@@ -162,77 +159,3 @@ class SpooledWriteFile(RawWrapper):
             self._access.save(self._storage_name, self._f)
         finally:
             super().close()
-
-
-class S3RangeReader(io.RawIOBase):
-    """A seekable, streaming reader of one S3 object.
-
-    Reading opens one GET from the current position and keeps streaming
-    from it; seeking elsewhere drops it and the next read opens another
-    (``Range: bytes=N-``).  So a sequential read is one request and memory
-    stays at the caller's buffer size.
-    """
-
-    def __init__(
-        self, client: Any, bucket: str, key: str, size: int, name: str
-    ) -> None:
-        super().__init__()
-        self._client = client
-        self._bucket = bucket
-        self._key = key
-        self._size = size
-        self._pos = 0
-        self._body: Any = None
-        self.name = name
-        self.mode = "rb"
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            position = offset
-        elif whence == io.SEEK_CUR:
-            position = self._pos + offset
-        elif whence == io.SEEK_END:
-            position = self._size + offset
-        else:
-            raise ValueError(f"invalid whence ({whence}, should be 0, 1 or 2)")
-        if position < 0:
-            raise ValueError(f"negative seek position {position}")
-        if position != self._pos:
-            self._drop_body()
-            self._pos = position
-        return self._pos
-
-    def readinto(self, buffer: Any) -> int:
-        from djpyfs.s3.errors import s3_errors
-
-        if self._pos >= self._size or not len(buffer):
-            return 0
-        with s3_errors(self._bucket, self.name):
-            if self._body is None:
-                response = self._client.get_object(
-                    Bucket=self._bucket, Key=self._key, Range=f"bytes={self._pos}-"
-                )
-                self._body = response["Body"]
-            data = self._body.read(len(buffer))
-        count = len(data)
-        buffer[:count] = data
-        self._pos += count
-        return count
-
-    def close(self) -> None:
-        self._drop_body()
-        super().close()
-
-    def _drop_body(self) -> None:
-        if self._body is not None:
-            self._body.close()
-            self._body = None

@@ -1,7 +1,8 @@
 """Translation of botocore errors into pyfilesystem's vocabulary.
 
 Every S3 call in djpyfs goes through :func:`translate_client_error` or the
-:func:`s3_errors` context manager, so no raw botocore exception escapes:
+:func:`s3_errors` context manager (and each key a bulk request fails for
+through :func:`translate_key_error`), so no raw botocore exception escapes:
 
 - a missing key is :class:`fs.errors.ResourceNotFound` for the caller's path;
 - a missing bucket is :class:`BucketNotFound`, naming the bucket.  It is *not*
@@ -16,8 +17,9 @@ Every S3 call in djpyfs goes through :func:`translate_client_error` or the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import (
@@ -46,15 +48,15 @@ _DENIED = frozenset(
 
 
 class BucketNotFound(errors.OperationFailed):
-    """The configured bucket does not exist."""
+    """The bucket a request was sent to does not exist.
+
+    The message names the bucket only: it may come from ``DJFS['bucket']`` or
+    from a Django storage's settings, which this module cannot tell apart.
+    """
 
     def __init__(self, bucket: str, path: str = "", exc: Exception | None = None):
         self.bucket = bucket
-        super().__init__(
-            path=path,
-            exc=exc,
-            msg=f"S3 bucket {bucket!r} does not exist (check DJFS['bucket'])",
-        )
+        super().__init__(path=path, exc=exc, msg=f"S3 bucket {bucket!r} does not exist")
 
 
 def error_code(exc: ClientError) -> str:
@@ -74,7 +76,10 @@ def translate_client_error(exc: Exception, bucket: str, path: str = "") -> Excep
     if isinstance(exc, ClientError):
         code = error_code(exc)
         if code == "NoSuchBucket":
-            return BucketNotFound(bucket, path, exc)
+            # Callers going through a storage's own API may not know the
+            # bucket; S3 names it in the error.
+            named = bucket or exc.response.get("Error", {}).get("BucketName", "")
+            return BucketNotFound(named, path, exc)
         if code in _NOT_FOUND:
             return errors.ResourceNotFound(path, exc=exc)
         if code in _DENIED:
@@ -86,6 +91,21 @@ def translate_client_error(exc: Exception, bucket: str, path: str = "") -> Excep
     if isinstance(exc, BotoCoreError | Boto3Error):
         return errors.OperationFailed(path, exc=exc, msg=str(exc))
     return exc
+
+
+def translate_key_error(
+    entry: Mapping[str, Any], operation: str, bucket: str, path: str = ""
+) -> Exception:
+    """Return the pyfilesystem error for one key's entry in a bulk answer.
+
+    ``DeleteObjects`` reports keys it could not delete as entries of its
+    ``Errors`` list (``Key``, ``Code``, ``Message``) in a successful
+    response; they map as the same error for a single request would.
+    """
+    error = {"Code": entry.get("Code", ""), "Message": entry.get("Message", "")}
+    return translate_client_error(
+        ClientError({"Error": error}, operation), bucket, path
+    )
 
 
 @contextmanager

@@ -1,10 +1,13 @@
-"""File objects of S3 namespaces: a streaming reader and a spooled writer.
+"""File objects of S3 objects: a streaming reader and a spooled writer.
 
 :class:`S3Reader` reads the body of one ``GetObject`` as it arrives, so the
 first bytes are available before the rest is transferred and ``read(10)`` of
 a large object transfers little more than 10 bytes.  Seeking elsewhere drops
 the body and the next read asks for a ``Range`` starting there, on the same
-version of the object (``If-Match`` on its ETag).
+version of the object (``If-Match`` on its ETag); a short seek forward reads
+on through the open body instead.  Both S3 layers read with it: S3 namespaces
+(:mod:`djpyfs.s3.filesystem`) and StorageFS over django-storages' S3Storage
+(:mod:`djpyfs.storage_access_s3`).
 
 :class:`S3Writer` collects what is written in a spooled temporary file (in
 memory while small) and uploads it when closed; S3 has no partial writes.
@@ -30,31 +33,44 @@ SKIP_AHEAD = 256 * 1024
 SPOOL_SIZE = 1024 * 1024
 
 
-class S3Reader(io.RawIOBase):
+class _ReadingRaw(io.RawIOBase):
+    """A raw file whose ``read`` does the work; ``readinto`` goes through it."""
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class S3Reader(_ReadingRaw):
     """A read-only, seekable view of one object, fetched as it is read.
 
     Arguments:
-        path: the pyfilesystem path (the file's ``name``).
-        bucket: the bucket, for error messages.
-        response: the ``GetObject`` response for the whole object.
-        fetch: returns a ``GetObject`` response starting at a byte offset
-            (called after a seek).
+        client: the boto3 S3 client.
+        bucket: the object's bucket.
+        key: the object's key.
+        name: the file's ``name`` (the path errors name).
+        response: what S3 answered about the object: a ``GetObject``
+            response for the whole object (its body is read first), or a
+            ``HeadObject`` response (the first read sends the ``GetObject``).
+            Its ETag pins later requests to this version of the object.
     """
 
     def __init__(
-        self,
-        path: str,
-        bucket: str,
-        response: dict[str, Any],
-        fetch: Callable[[int], dict[str, Any]],
+        self, client: Any, bucket: str, key: str, name: str, response: dict[str, Any]
     ) -> None:
         super().__init__()
-        self.name = path
+        self.name = name
         self.mode = "rb"
+        self._client = client
         self._bucket = bucket
-        self._fetch = fetch
-        self._body: Any = response["Body"]
+        self._key = key
+        self._body: Any = response.get("Body")
         self._size: int = response["ContentLength"]
+        self._etag: str | None = response.get("ETag")
         self._pos = 0
 
     def __repr__(self) -> str:
@@ -99,13 +115,23 @@ class S3Reader(io.RawIOBase):
     def _read_body(self, size: int) -> bytes:
         with s3_errors(self._bucket, self.name):
             if self._body is None:
-                self._body = self._fetch(self._pos)["Body"]
+                self._body = self._fetch()["Body"]
             return self._body.read(size)
+
+    def _fetch(self) -> dict[str, Any]:
+        """``GetObject`` from the current position to the end."""
+        params = {"Range": f"bytes={self._pos}-"}
+        if self._etag:
+            # The object may have been replaced since: fail rather than
+            # splice two versions together.
+            params["IfMatch"] = self._etag
+        return self._client.get_object(Bucket=self._bucket, Key=self._key, **params)
 
     def read(self, size: int | None = -1) -> bytes:
         if self.closed:
             raise ValueError("read of closed file")
-        remaining = self._size - self._pos
+        # Past the end (after a seek there) is the end, as for a disk file.
+        remaining = max(self._size - self._pos, 0)
         if size is None or size < 0 or size > remaining:
             size = remaining
         if size == 0:
@@ -116,14 +142,6 @@ class S3Reader(io.RawIOBase):
         self._pos += len(data)
         return data
 
-    def readall(self) -> bytes:
-        return self.read(-1)
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def close(self) -> None:
         # Closing a body that is not fully read drops its connection, which
         # is what stops the transfer of the rest of a large object.
@@ -131,7 +149,7 @@ class S3Reader(io.RawIOBase):
         super().close()
 
 
-class S3Writer(io.RawIOBase):
+class S3Writer(_ReadingRaw):
     """A file open for writing (or updating), uploaded when closed.
 
     Arguments:
@@ -185,14 +203,6 @@ class S3Writer(io.RawIOBase):
         self._check_readable()
         return self._spool.read(-1 if size is None else size)
 
-    def readall(self) -> bytes:
-        return self.read(-1)
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def write(self, data: Any) -> int:
         self._check_open()
         if self._mode.appending:
@@ -243,7 +253,7 @@ def new_spool() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_SIZE)
 
 
-class KeepOpen(io.RawIOBase):
+class KeepOpen(_ReadingRaw):
     """Reads another file but never closes it.
 
     boto3's managed upload closes the file it is given; ``FS.upload`` must
@@ -263,11 +273,6 @@ class KeepOpen(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         return self._file.read(-1 if size is None else size)
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         return self._file.seek(offset, whence)

@@ -53,22 +53,33 @@ def directory_info(
     return info
 
 
+def _file_info(
+    name: str,
+    size: int,
+    modified: datetime | None,
+    fields: dict[str, Any],
+    namespaces: Collection[str],
+) -> RawInfo:
+    info: RawInfo = {"basic": {"name": name, "is_dir": False}}
+    if "details" in namespaces:
+        info["details"] = _details(ResourceType.file, size, modified)
+    if "s3" in namespaces:
+        info["s3"] = fields
+    return info
+
+
 def head_info(
     name: str, head: Mapping[str, Any], namespaces: Collection[str]
 ) -> RawInfo:
     """Info of a file from its ``HeadObject`` (or ``GetObject``) response."""
-    info: RawInfo = {"basic": {"name": name, "is_dir": False}}
-    if "details" in namespaces:
-        info["details"] = _details(
-            ResourceType.file, head["ContentLength"], head.get("LastModified")
-        )
-    if "s3" in namespaces:
-        info["s3"] = {
-            xform_name(field): _jsonable(value)
-            for field, value in head.items()
-            if field not in ("ResponseMetadata", "Body")
-        }
-    return info
+    fields = {
+        xform_name(field): _jsonable(value)
+        for field, value in head.items()
+        if field not in ("ResponseMetadata", "Body")
+    }
+    return _file_info(
+        name, head["ContentLength"], head.get("LastModified"), fields, namespaces
+    )
 
 
 def listing_info(
@@ -79,15 +90,11 @@ def listing_info(
     The ``s3`` namespace then holds only what listings give: size, time,
     ETag and storage class.
     """
-    info: RawInfo = {"basic": {"name": name, "is_dir": False}}
-    if "details" in namespaces:
-        info["details"] = _details(
-            ResourceType.file, entry["Size"], entry.get("LastModified")
-        )
-    if "s3" in namespaces:
-        info["s3"] = {
-            field: _jsonable(entry[key])
-            for key, field in _LISTING_FIELDS.items()
-            if key in entry
-        }
-    return info
+    fields = {
+        field: _jsonable(entry[key])
+        for key, field in _LISTING_FIELDS.items()
+        if key in entry
+    }
+    return _file_info(
+        name, entry["Size"], entry.get("LastModified"), fields, namespaces
+    )

@@ -11,10 +11,15 @@ import time
 import boto3
 import pytest
 import requests
+from botocore.exceptions import ClientError
 from fs import errors
 
 from djpyfs.conf import S3Config
-from djpyfs.s3.errors import BucketNotFound
+from djpyfs.s3.errors import (
+    BucketNotFound,
+    translate_client_error,
+    translate_key_error,
+)
 from djpyfs.s3.filesystem import S3NamespaceFS
 
 OPERATIONS = {
@@ -40,6 +45,35 @@ def test_a_missing_bucket_is_not_mistaken_for_a_missing_file(make_s3fs):
     with pytest.raises(BucketNotFound):
         make_s3fs(bucket="no-such-bucket").exists("file.txt")
     assert not issubclass(BucketNotFound, errors.ResourceNotFound)
+
+
+def test_a_missing_bucket_is_named_when_the_caller_cannot_name_it(s3_client):
+    # A StorageFS write goes through the storage's own API, which does not
+    # tell the translation which bucket it used; S3's answer does.
+    with pytest.raises(ClientError) as raised:
+        s3_client.put_object(Bucket="no-such-bucket-here", Key="k", Body=b"")
+
+    error = translate_client_error(raised.value, bucket="", path="k")
+    assert isinstance(error, BucketNotFound)
+    assert "no-such-bucket-here" in str(error)
+    assert "DJFS" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("AccessDenied", errors.PermissionDenied),
+        ("InternalError", errors.OperationFailed),
+    ],
+)
+def test_a_key_a_bulk_delete_refuses_maps_as_a_single_request_would(code, error):
+    # moto refuses no single key of a DeleteObjects, so S3's entry is given.
+    entry = {"Key": "ns/a.txt", "Code": code, "Message": "refused"}
+
+    translated = translate_key_error(entry, "DeleteObjects", "bucket", "a.txt")
+
+    assert type(translated) is error
+    assert translated.path == "a.txt"
 
 
 def test_a_missing_file_is_resource_not_found(s3fs):
