@@ -175,6 +175,20 @@ def _sweep_batch(
     return done, failed
 
 
+def _delete_rows(ids: list[int], using: str) -> None:
+    """Delete the rows ``ids`` of a claimed batch, touching no other row."""
+    rows = FSExpirations.objects.using(using)
+    if connections[using].vendor != "mysql":
+        rows.filter(id__in=ids).delete()
+        return
+    # Once few rows are left, InnoDB may run ``DELETE ... WHERE id IN (...)``
+    # as a table scan (even with FORCE INDEX), which waits on the rows another
+    # sweep has claimed while that sweep's delete waits on ours: a deadlock.
+    # A delete by primary key visits only its own row.
+    for row_id in ids:
+        rows.filter(id=row_id).delete()
+
+
 def sweep(batch_size: int = BATCH_SIZE, now: datetime | None = None) -> SweepResult:
     """Remove every file whose expiry has passed, in every namespace.
 
@@ -194,7 +208,7 @@ def sweep(batch_size: int = BATCH_SIZE, now: datetime | None = None) -> SweepRes
             if not rows:
                 break
             done, failed = _sweep_batch(rows, opened)
-            FSExpirations.objects.using(using).filter(id__in=done).delete()
+            _delete_rows(done, using)
         result.removed += len(done)
         result.failed += failed
         last_id = rows[-1][0]
