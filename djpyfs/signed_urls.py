@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import constant_time_compare
 
 from djpyfs.exceptions import URLUnavailable
 
@@ -100,7 +101,7 @@ def verify(namespace_token: str, path: str, query: dict[str, str]) -> SignedFile
         raise signing.BadSignature("malformed signed URL") from exc
     signature = query.get("s", "")
     expected = _signer().signature(_message(namespace, path, expires, attachment))
-    if not signing.constant_time_compare(signature, expected):
+    if not constant_time_compare(signature, expected):
         raise signing.BadSignature("signature does not match")
     if expires and time.time() > expires:
         raise signing.SignatureExpired("signed URL expired")
