@@ -1,0 +1,25 @@
+"""Save a file through an installed djpyfs, expire it and fetch its URL."""
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+import djpyfs  # noqa: E402
+from djpyfs.models import FSExpirations  # noqa: E402
+
+fs = djpyfs.get_filesystem("smoke/test")
+fs.writetext("hello world.txt", "hello from the wheel")
+fs.expire("hello world.txt", days=1)
+url = fs.get_url("hello world.txt", timeout=60)
+
+response = Client().get(url)
+body = b"".join(response.streaming_content)
+assert response.status_code == 200, (url, response.status_code)
+assert body == b"hello from the wheel", body
+assert FSExpirations.objects.filter(module="smoke/test").count() == 1
+print("djpyfs", djpyfs.__version__, "served", url)

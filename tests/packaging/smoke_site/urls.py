@@ -1,0 +1,3 @@
+from django.urls import include, path
+
+urlpatterns = [path("djpyfs/", include("djpyfs.urls"))]
