@@ -130,10 +130,13 @@ def fs_next(session: nox.Session) -> None:
     of both would mix them).
     """
     install(session, "5.2")
-    # fs-next needs no pkg_resources, so setuptools goes too: a hidden import
-    # of it would fail here.
+    # Both distributions own the files of the ``fs`` package: removing fs
+    # after fs-next would delete fs-next's files, so fs-next is installed
+    # anew.  fs-next needs no pkg_resources, so setuptools goes too: a
+    # hidden import of it would fail here.
     uv_env = {"VIRTUAL_ENV": session.virtualenv.location}
-    session.run("uv", "pip", "uninstall", "fs", "setuptools", external=True, env=uv_env)
+    uninstall = ["uv", "pip", "uninstall", "fs", "fs-next", "setuptools"]
+    session.run(*uninstall, external=True, env=uv_env)
     session.install("fs-next")
     session.run("python", "-c", CHECK_FS_NEXT)
     pytest(session, *NOT_SLOW, *PARALLEL)
