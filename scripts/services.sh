@@ -31,8 +31,9 @@ for _ in $(seq 1 30); do
   ok=1
   command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 && ok=0
   command -v mariadb-admin >/dev/null 2>&1 && ! mariadb-admin -h 127.0.0.1 -uroot status >/dev/null 2>&1 && ok=0
+  command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && ok=0
   [ $ok = 1 ] && exit 0
   sleep 1
 done
-echo "services.sh: a database did not start in time" >&2
+echo "services.sh: PostgreSQL, MariaDB or Redis did not start in time" >&2
 exit 1
