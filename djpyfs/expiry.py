@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.core.exceptions import SuspiciousFileOperation
-from django.db import IntegrityError, connections, router, transaction
+from django.db import (
+    IntegrityError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
 from django.utils import timezone
 
 from djpyfs.models import NAME_MAX_LENGTH, FSExpirations
@@ -36,6 +43,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 
 STORAGE_MODULE_PREFIX = "/storages/"
+
+#: Seconds a sweep batch waits for its turn on MariaDB and MySQL.
+BATCH_TURN_TIMEOUT = 3600
 
 
 class Sweepable(Protocol):
@@ -175,18 +185,33 @@ def _sweep_batch(
     return done, failed
 
 
-def _delete_rows(ids: list[int], using: str) -> None:
-    """Delete the rows ``ids`` of a claimed batch, touching no other row."""
-    rows = FSExpirations.objects.using(using)
-    if connections[using].vendor != "mysql":
-        rows.filter(id__in=ids).delete()
+@contextmanager
+def _batch_turn(using: str) -> Iterator[None]:
+    """On MariaDB and MySQL, let the batches of concurrent sweeps take turns.
+
+    Once few rows are left, InnoDB may run a batch's ``DELETE ... WHERE id IN
+    (...)`` as a table scan (even with ``FORCE INDEX``).  The scan waits on
+    the rows another sweep has claimed while that sweep's delete waits on
+    ours: a deadlock.  A named lock per database, held from the claim to the
+    commit, keeps two batches from holding rows at once.  PostgreSQL deletes
+    by primary key and needs no such lock.
+    """
+    connection = connections[using]
+    if connection.vendor != "mysql":
+        yield
         return
-    # Once few rows are left, InnoDB may run ``DELETE ... WHERE id IN (...)``
-    # as a table scan (even with FORCE INDEX), which waits on the rows another
-    # sweep has claimed while that sweep's delete waits on ours: a deadlock.
-    # A delete by primary key visits only its own row.
-    for row_id in ids:
-        rows.filter(id=row_id).delete()
+    # Lock names are server-wide; two databases on one server sweep apart.
+    name = f"djpyfs.sweep:{connection.settings_dict['NAME']}"[:64]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, %s)", [name, BATCH_TURN_TIMEOUT])
+        (acquired,) = cursor.fetchone()
+    if acquired != 1:
+        raise OperationalError(f"Waited {BATCH_TURN_TIMEOUT} s for the lock {name!r}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
 
 
 def sweep(batch_size: int = BATCH_SIZE, now: datetime | None = None) -> SweepResult:
@@ -203,12 +228,12 @@ def sweep(batch_size: int = BATCH_SIZE, now: datetime | None = None) -> SweepRes
     last_id = 0
     logger.info("Sweeping files expired before %s", now.isoformat())
     while True:
-        with transaction.atomic(using=using):
+        with _batch_turn(using), transaction.atomic(using=using):
             rows = _claim_batch(last_id, now, batch_size, using)
             if not rows:
                 break
             done, failed = _sweep_batch(rows, opened)
-            _delete_rows(done, using)
+            FSExpirations.objects.using(using).filter(id__in=done).delete()
         result.removed += len(done)
         result.failed += failed
         last_id = rows[-1][0]
