@@ -31,7 +31,7 @@ def serve(
         handle = fs.openbin(filename)
     except (ResourceNotFound, FileExpected):
         raise Http404("No such file.") from None
-    content_type, encoding = mimetypes.guess_type(filename)
+    content_type, _encoding = mimetypes.guess_type(filename)
     return FileResponse(
         handle,
         as_attachment=granted.attachment,
