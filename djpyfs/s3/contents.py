@@ -27,6 +27,8 @@ READ_BUFFER = 64 * 1024
 
 #: CopyObject copies at most 5 GiB; larger objects need a multipart copy.
 _COPY_TOO_LARGE = frozenset({"InvalidRequest", "EntityTooLarge"})
+#: fs-next's error for copying a file onto itself; fs 2.4.16 has none.
+_ILLEGAL_DESTINATION = getattr(errors, "IllegalDestination", None)
 
 
 class ContentOperations(S3PrefixFS):
@@ -159,9 +161,13 @@ class ContentOperations(S3PrefixFS):
         if _src == "/":
             raise errors.FileExpected(src_path)
         if _src == _dst:
-            # S3 refuses to copy an object onto itself unchanged.
+            # S3 refuses to copy an object onto itself unchanged.  fs-next
+            # (newer pyfilesystem) makes this an error on every filesystem;
+            # fs 2.4.16 has no error for it, so there it does nothing.
             if self._head(src_path, _src) is None:
                 self._raise_not_a_file(src_path, _src)
+            if _ILLEGAL_DESTINATION is not None:
+                raise _ILLEGAL_DESTINATION(dst_path)
             return
         self._copy_object(src_path, _src, _dst)
 
@@ -192,10 +198,16 @@ class ContentOperations(S3PrefixFS):
         preserve_time: bool = False,
     ) -> None:
         """Copy, then delete the source (S3 has no rename)."""
-        self.copy(src_path, dst_path, overwrite=overwrite, preserve_time=preserve_time)
         _src = self.validatepath(src_path)
-        if _src != self.validatepath(dst_path):
-            with self._errors(src_path):
-                self.client.delete_object(
-                    Bucket=self._bucket_name, Key=self._path_to_key(_src)
-                )
+        if _src == self.validatepath(dst_path):
+            # Moving a file onto itself leaves it in place (copy() may refuse).
+            if self._head(src_path, _src) is None:
+                self._raise_not_a_file(src_path, _src)
+            if not overwrite:
+                raise errors.DestinationExists(dst_path)
+            return
+        self.copy(src_path, dst_path, overwrite=overwrite, preserve_time=preserve_time)
+        with self._errors(src_path):
+            self.client.delete_object(
+                Bucket=self._bucket_name, Key=self._path_to_key(_src)
+            )
