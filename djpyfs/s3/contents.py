@@ -27,6 +27,7 @@ READ_BUFFER = 64 * 1024
 
 #: CopyObject copies at most 5 GiB; larger objects need a multipart copy.
 _COPY_TOO_LARGE = frozenset({"InvalidRequest", "EntityTooLarge"})
+
 #: fs-next's error for copying a file onto itself; fs 2.4.16 has none.
 _ILLEGAL_DESTINATION = getattr(errors, "IllegalDestination", None)
 
