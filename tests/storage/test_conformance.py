@@ -14,6 +14,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
+import django
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile, File
@@ -170,10 +171,14 @@ class TestSave:
         assert read(storage, first) == b"first"
         assert read(storage, second) == b"second"
 
-    def test_alternative_name_keeps_all_suffixes(self, storage):
+    def test_alternative_name_keeps_suffixes_as_django_does(self, storage):
         storage.save("archive.tar.gz", ContentFile(b"1"))
         second = storage.save("archive.tar.gz", ContentFile(b"2"))
-        assert re.fullmatch(f"archive_{SUFFIX}.tar.gz", second)
+        if django.VERSION >= (5, 1):
+            # Django 5.1 keeps every suffix, before it only the last one.
+            assert re.fullmatch(f"archive_{SUFFIX}.tar.gz", second)
+        else:
+            assert re.fullmatch(f"archive.tar_{SUFFIX}.gz", second)
 
     def test_alternative_name_respects_max_length(self, storage):
         storage.save("dir/longname.txt", ContentFile(b"1"))
@@ -313,6 +318,9 @@ class TestURL:
             f"https://cdn.example.com/files/{namespace}/{filepath_to_uri(name)}"
         )
 
+    # Django 4.2's request_started handler touches the database connection
+    # that the live server shares.
+    @pytest.mark.django_db
     def test_url_fetches_names_with_reserved_characters(self, storage, fetch):
         name = storage.save("a b#c?d%e+é.txt", ContentFile(b"odd name"))
         response = fetch(storage.url(name))
@@ -325,6 +333,9 @@ class TestURL:
         assert (url.scheme, url.netloc) == (reference.scheme, reference.netloc)
         assert url.path == reference.path.removesuffix("x") + "evil.com/x"
 
+    # Django 4.2's request_started handler touches the database connection
+    # that the live server shares.
+    @pytest.mark.django_db
     def test_url_serves_the_file(self, storage, fetch):
         name = storage.save("served file.txt", ContentFile(b"served"))
         response = fetch(storage.url(name))
