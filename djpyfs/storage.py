@@ -21,9 +21,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -34,17 +33,15 @@ from django.core.files.storage import Storage
 from django.core.files.utils import validate_file_name
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
-from fs.base import FS
 from fs.errors import FileExists, FileExpected, NoSysPath, ResourceNotFound
-from fs.memoryfs import MemoryFS
-from fs.osfs import OSFS
 from fs.path import dirname
-from fs.wrapfs import WrapFS
 
 from djpyfs import conf
+from djpyfs.creation import creation_locks, has_atomic_create
 from djpyfs.errors import django_errors
 from djpyfs.exceptions import SuspiciousPath
 from djpyfs.filesystem import NamespaceFS, get_filesystem
+from djpyfs.localdisk import LocalDisk, local_root
 from djpyfs.namespaces import normalize_filename, validate_namespace
 
 #: The namespace of ``PyFSStorage()`` constructed without arguments.
@@ -53,58 +50,6 @@ DEFAULT_NAMESPACE = "storage"
 #: Content that cannot be re-read is copied here before an upload that might
 #: have to be retried under another name; beyond this size it goes to disk.
 SPOOL_MAX_SIZE = 1024 * 1024
-
-
-class _NameLocks:
-    """Per-name locks, held while a file is created exclusively.
-
-    Back-ends whose exclusive create is a check followed by a write (S3 via
-    fs-s3fs) would let two threads of this process both see a name as free
-    and overwrite each other.  Holding one lock per file name across the
-    check and the write closes that race within the process; locks are
-    dropped once nobody holds them.  It is process-wide because every
-    ``PyFSStorage`` on the same namespace writes the same files.
-    """
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[tuple[str, str], list[Any]] = {}
-
-    @contextmanager
-    def hold(self, key: tuple[str, str]) -> Iterator[None]:
-        with self._guard:
-            entry = self._locks.setdefault(key, [threading.Lock(), 0])
-            entry[1] += 1
-        try:
-            with entry[0]:
-                yield
-        finally:
-            with self._guard:
-                entry[1] -= 1
-                if not entry[1]:
-                    del self._locks[key]
-
-
-_creation_locks = _NameLocks()
-
-
-def _innermost(fs: FS) -> FS:
-    while isinstance(fs, WrapFS):
-        fs = fs.delegate_fs()
-    return fs
-
-
-def _has_atomic_create(fs: FS) -> bool:
-    """Whether ``openbin(path, "x")`` fails atomically, before any data is sent.
-
-    True for local disk (``O_EXCL``) and memory (checked under the FS lock),
-    and for any filesystem that declares ``atomic_exclusive_create`` in its
-    ``getmeta()``.
-    """
-    inner = _innermost(fs)
-    if isinstance(inner, OSFS | MemoryFS):
-        return True
-    return bool(inner.getmeta().get("atomic_exclusive_create", False))
 
 
 def _is_seekable(content: Any) -> bool:
@@ -116,6 +61,16 @@ def _is_seekable(content: Any) -> bool:
 
 def _as_bytes(chunk: bytes | str) -> bytes:
     return chunk.encode() if isinstance(chunk, str) else chunk
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A storage's namespace as opened under one ``DJFS`` configuration."""
+
+    config: conf.BackendConfig
+    fs: NamespaceFS
+    #: Set when the files are plain files on local disk (the fast path).
+    local: LocalDisk | None
 
 
 class PyFSFile(File):
@@ -192,7 +147,7 @@ class PyFSStorage(Storage):
             )
         self.url_timeout = url_timeout
         self.allow_overwrite = allow_overwrite
-        self._cached_fs: tuple[conf.BackendConfig, NamespaceFS] | None = None
+        self._opened: _Opened | None = None
 
     def __repr__(self) -> str:
         return f"PyFSStorage(namespace={self.namespace!r})"
@@ -200,18 +155,28 @@ class PyFSStorage(Storage):
     def __getstate__(self) -> dict[str, Any]:
         # The open filesystem holds locks and clients; it is rebuilt on use.
         state = self.__dict__.copy()
-        state["_cached_fs"] = None
+        state["_opened"] = None
         return state
+
+    def _open_namespace(self) -> _Opened:
+        config = conf.get_config()
+        opened = self._opened
+        if opened is None or opened.config is not config:
+            fs = get_filesystem(self.namespace)
+            root = local_root(fs)
+            opened = _Opened(config, fs, LocalDisk(root) if root else None)
+            self._opened = opened
+        return opened
 
     @property
     def fs(self) -> NamespaceFS:
         """The namespace's filesystem, reopened when ``DJFS`` changes."""
-        config = conf.get_config()
-        cached = self._cached_fs
-        if cached is None or cached[0] is not config:
-            cached = (config, get_filesystem(self.namespace))
-            self._cached_fs = cached
-        return cached[1]
+        return self._open_namespace().fs
+
+    @property
+    def _local(self) -> LocalDisk | None:
+        """Direct access to the files when they are on local disk."""
+        return self._open_namespace().local
 
     # Names.
 
@@ -292,8 +257,8 @@ class PyFSStorage(Storage):
         return self._save_as(name, content, max_length=None)
 
     def _save_as(self, name: str, content: File, max_length: int | None) -> str:
-        fs = self.fs
-        atomic = _has_atomic_create(fs)
+        opened = self._open_namespace()
+        atomic = opened.local is not None or has_atomic_create(opened.fs)
         source = content
         if not (self.allow_overwrite or atomic or _is_seekable(content)):
             # The back-end may refuse the name only after reading the data;
@@ -305,8 +270,8 @@ class PyFSStorage(Storage):
                     path = self._path(name)
                     try:
                         with self._creating(path, atomic):
-                            self._write(fs, path, source)
-                    except FileExists:
+                            self._write(opened, path, source)
+                    except (FileExists, FileExistsError):
                         # Another writer took the name since
                         # get_available_name(): pick another one.
                         name = self.get_available_name(name, max_length=max_length)
@@ -321,11 +286,15 @@ class PyFSStorage(Storage):
     def _creating(self, path: str, atomic: bool) -> AbstractContextManager[None]:
         if self.allow_overwrite or atomic:
             return nullcontext()
-        return _creation_locks.hold((self.namespace, path))
+        return creation_locks.hold((self.namespace, path))
 
-    def _write(self, fs: NamespaceFS, path: str, content: File) -> None:
-        mode = "wb" if self.allow_overwrite else "xb"
-        with self._open_creating(fs, path, mode) as destination:
+    def _write(self, opened: _Opened, path: str, content: File) -> None:
+        if opened.local is not None:
+            destination = opened.local.create(path, overwrite=self.allow_overwrite)
+        else:
+            mode = "wb" if self.allow_overwrite else "xb"
+            destination = self._open_creating(opened.fs, path, mode)
+        with destination:
             for chunk in content.chunks():
                 destination.write(_as_bytes(chunk))
 
@@ -357,7 +326,10 @@ class PyFSStorage(Storage):
 
     def _open_stream(self, name: str, mode: str) -> IO[Any]:
         path = self._path(name)
-        fs = self.fs
+        opened = self._open_namespace()
+        if opened.local is not None:
+            return opened.local.open(path, mode)
+        fs = opened.fs
         with django_errors(name):
             if "r" in mode and "+" not in mode:
                 return fs.openbin(path, mode) if "b" in mode else fs.open(path, mode)
@@ -371,7 +343,11 @@ class PyFSStorage(Storage):
         if not name:
             raise ValueError("The name must be given to delete().")
         path = self._path(name)
-        fs = self.fs
+        opened = self._open_namespace()
+        if opened.local is not None:
+            opened.local.remove(path)
+            return
+        fs = opened.fs
         with django_errors(name):
             try:
                 fs.remove(path)
@@ -383,8 +359,11 @@ class PyFSStorage(Storage):
     def exists(self, name: str) -> bool:
         """Whether a file or a directory has this name."""
         path = self._path(name, allow_root=True)
+        opened = self._open_namespace()
+        if opened.local is not None:
+            return opened.local.exists(path)
         with django_errors(name):
-            return self.fs.exists(path)
+            return opened.fs.exists(path)
 
     def listdir(self, path: str) -> tuple[list[str], list[str]]:
         directory = self._path(path, allow_root=True)
@@ -397,8 +376,11 @@ class PyFSStorage(Storage):
 
     def size(self, name: str) -> int:
         path = self._path(name)
+        opened = self._open_namespace()
+        if opened.local is not None:
+            return opened.local.size(path)
         with django_errors(name):
-            return self.fs.getsize(path)
+            return opened.fs.getsize(path)
 
     def path(self, name: str) -> str:
         """The file's path on local disk, on back-ends that keep files there.
