@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -90,12 +91,13 @@ def _measure(storage: Any, counter: _Counter, data: bytes, iterations: int) -> d
 
     def timed(operation: str, step: Callable[[int], None]) -> None:
         requests = 0
-        elapsed = 0.0
+        times = []
         for i in range(iterations):
             started = time.perf_counter()
             requests += counter.measure(lambda i=i: step(i))
-            elapsed += time.perf_counter() - started
-        results[operation] = (elapsed / iterations, requests / iterations)
+            times.append(time.perf_counter() - started)
+        # The median: other processes on the machine add outliers, not drift.
+        results[operation] = (statistics.median(times), requests / iterations)
 
     def save(i: int) -> None:
         names.append(storage.save(f"{prefix}/f{i}.bin", ContentFile(data)))

@@ -271,9 +271,11 @@ class PyFSStorage(Storage):
                     try:
                         with self._creating(path, atomic):
                             self._write(opened, path, source)
-                    except (FileExists, FileExistsError):
-                        # Another writer took the name since
+                    except (FileExists, FileExistsError, FileExpected):
+                        # Another writer (or a directory) took the name since
                         # get_available_name(): pick another one.
+                        if self.allow_overwrite:
+                            raise
                         name = self.get_available_name(name, max_length=max_length)
                         continue
                     return path

@@ -186,6 +186,12 @@ class TestSave:
         assert len(second) <= 20
         assert re.fullmatch(f"dir/long_{SUFFIX}.txt", second)
 
+    def test_save_under_a_directory_name_picks_another_name(self, storage):
+        storage.save("taken/inner.txt", ContentFile(b"inner"))
+        name = storage.save("taken", ContentFile(b"file"))
+        assert read(storage, name) == b"file"
+        assert read(storage, "taken/inner.txt") == b"inner"
+
     def test_save_in_directory_keeps_directory(self, storage):
         storage.save("d/x.txt", ContentFile(b"1"))
         second = storage.save("d/x.txt", ContentFile(b"2"))
