@@ -70,5 +70,4 @@ def test_200_mib_file_is_served_with_bounded_memory(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert figures["sent"] == figures["length"] == SIZE
-    print(figures)
     assert figures["growth"] < MAX_GROWTH, figures
