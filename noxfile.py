@@ -17,6 +17,8 @@ TEST_DEPS = [
     "moto[server]>=5",
     "requests",
     "Pillow",
+    # Drives Debian's /usr/bin/chromium (scripts/services.sh); no browser download.
+    "playwright>=1.40",
 ]
 
 
