@@ -55,12 +55,26 @@ def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> N
     raise TimeoutError(f"the example site did not answer at {url}")
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Iterator[str]:
+def _s3_environment(request) -> dict[str, str]:
+    """What README tells a user to set to run the example on S3 (here: moto)."""
+    import boto3
+
+    endpoint = request.getfixturevalue("moto_endpoint")
+    bucket = "djpyfs-example-site"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+    return {
+        "DJPYFS_EXAMPLE_S3_BUCKET": bucket,
+        "DJPYFS_EXAMPLE_S3_ENDPOINT_URL": endpoint,
+    }
+
+
+@pytest.fixture(scope="session", params=["local", "s3"])
+def example_site(request, tmp_path_factory) -> Iterator[str]:
     """The example site on a free port with its own SQLite and files.
 
     Yields its base URL.  The site is the one ``./example/run`` starts, run
-    with this interpreter (which has djpyfs and Pillow) instead of its venv.
+    with this interpreter (which has djpyfs and Pillow) instead of its venv;
+    the ``s3`` variant only adds the environment variables that switch DJFS.
     """
     var = tmp_path_factory.mktemp("example-var")
     env = {
@@ -71,6 +85,8 @@ def example_site(tmp_path_factory) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
     }
     env.pop("DJPYFS_EXAMPLE_S3_BUCKET", None)
+    if request.param == "s3":
+        env.update(_s3_environment(request))
     manage = [sys.executable, "manage.py"]
     subprocess.run(
         [*manage, "migrate", "--noinput", "-v0"], cwd=EXAMPLE, env=env, check=True
