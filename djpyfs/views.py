@@ -177,6 +177,7 @@ def _set_common_headers(
     if rep.last_modified is not None:
         response.headers["Last-Modified"] = http_date(rep.last_modified)
     response.headers["Accept-Ranges"] = "bytes"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     seconds_left = granted.seconds_left()
     if seconds_left is None:
         # The file may change under the same name: revalidate (cheap, 304).
@@ -221,7 +222,6 @@ def _file_response(
         response.status_code = 206
         response.headers["Content-Range"] = f"bytes {first}-{last}/{rep.size}"
     content_type = response.headers["Content-Type"].split(";")[0].strip()
-    response.headers["X-Content-Type-Options"] = "nosniff"
     if content_type in ACTIVE_TYPES:
         response.headers["Content-Security-Policy"] = "sandbox"
     return response

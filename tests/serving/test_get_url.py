@@ -13,6 +13,8 @@ from tests.conftest import djfs_for
 VIEW_ROOT = "/djpyfs/"
 
 
+# The live server closes database connections after each request.
+@pytest.mark.django_db(transaction=True)
 def test_get_url_of_each_view_backend_is_served_over_http(view_djfs, namespace, fetch):
     fs = get_filesystem(namespace)
     fs.makedir("dir")

@@ -256,6 +256,8 @@ def test_conditional_request_with_bad_signature_is_still_forbidden(client, url):
     assert client.get(tampered, headers={"If-None-Match": etag}).status_code == 403
 
 
+# The live server closes database connections after each request.
+@pytest.mark.django_db(transaction=True)
 def test_range_is_served_by_each_backend_over_http(view_djfs, namespace, fetch):
     fs = get_filesystem(namespace)
     fs.writebytes("data.bin", CONTENT)
