@@ -17,7 +17,7 @@ from djpyfs.expiry import sweep
 from djpyfs.models import FSExpirations
 from gallery.charts import random_chart
 from gallery.forms import UploadForm
-from gallery.models import UPLOADS_NAMESPACE, Upload
+from gallery.models import Upload
 
 CHARTS_NAMESPACE = "charts"
 
@@ -51,7 +51,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
             upload.expires_at = timezone.now() + timedelta(seconds=lifetime)
         upload.save()
         if lifetime:
-            get_filesystem(UPLOADS_NAMESPACE).expire(upload.file.name, seconds=lifetime)
+            upload.file.storage.expire(upload.file.name, seconds=lifetime)
         messages.success(request, f"Stored {upload.file.name}.")
         return redirect("gallery:uploads")
 
