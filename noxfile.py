@@ -46,6 +46,8 @@ TEST_DEPS = [
     "requests",
     "Pillow",
     "redis>=4.5",
+    # Drives Debian's /usr/bin/chromium (scripts/services.sh); no browser download.
+    "playwright>=1.40",
 ]
 POSTGRES_DEPS = ["psycopg[binary]>=3.1"]
 MARIADB_DEPS = ["mysqlclient>=2.2"]

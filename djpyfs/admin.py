@@ -1,4 +1,4 @@
-"""Django admin for the expiry table."""
+"""Django admin for the expiry table: browse, filter and expire files now."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from djpyfs.models import FSExpirations
 
 
 class ExpiredFilter(admin.SimpleListFilter):
+    """Rows whose expiry has passed (due for the next sweep), or not."""
+
     title = "expired"
     parameter_name = "expired"
 
@@ -27,11 +29,16 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 @admin.register(FSExpirations)
 class FSExpirationsAdmin(admin.ModelAdmin):
-    list_display = ["module", "filename", "expires", "expiration", "is_expired"]
-    list_filter = ["module", ExpiredFilter, "expires"]
+    list_display = ["filename", "namespace", "expires", "expiration", "is_expired"]
+    list_filter = [ExpiredFilter, "module", "expires"]
     search_fields = ["filename"]
     date_hierarchy = "expiration"
+    ordering = ["expiration"]
     actions = ["expire_now"]
+
+    @admin.display(description="namespace", ordering="module")
+    def namespace(self, obj: FSExpirations) -> str:
+        return obj.module
 
     @admin.display(boolean=True, description="expired")
     def is_expired(self, obj: FSExpirations) -> bool:

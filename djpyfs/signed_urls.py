@@ -1,9 +1,17 @@
 """URLs signed for djpyfs's serving view (``djpyfs.urls``).
 
-A signed URL names a file of a namespace and carries an HMAC made with
-:mod:`django.core.signing` over the namespace, the file name, the expiry time
-and the options.  Changing any of them, or using the URL past its expiry,
-makes the view answer 403.
+Back-ends without URLs of their own (``mem``, ``osfs`` without ``url_root``,
+a Django storage whose ``url()`` fails) and every back-end when
+``DJFS['signed_urls']`` is true hand out URLs made here.  A URL names a
+*source* (a namespace of :func:`~djpyfs.get_filesystem`, or
+``/storages/<alias>`` for a :class:`~djpyfs.pyfs_from_storage.StorageFS`), a
+file in it, an expiry time and options, and carries an HMAC over all of them
+made with :mod:`django.core.signing` (so ``SECRET_KEY`` signs and
+``SECRET_KEY_FALLBACKS`` still verify).  Changing any part, or using the URL
+past its expiry, makes the view answer 403.
+
+The URL has the shape ``<djpyfs.urls root><source token>/<path>?e=..&s=..``:
+the source is base64url-encoded because namespaces contain ``/``.
 """
 
 from __future__ import annotations
@@ -11,14 +19,16 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
-from django.utils.crypto import constant_time_compare
+from fs.base import FS
 
-from djpyfs.exceptions import URLUnavailable
+from djpyfs.exceptions import SuspiciousPath, URLUnavailable
+from djpyfs.namespaces import normalize_filename, validate_namespace
 
 SALT = "djpyfs.signed_urls"
 URL_NAME = "djpyfs:serve"
@@ -28,81 +38,146 @@ URL_NAME = "djpyfs:serve"
 class SignedFile:
     """What a valid signed URL grants: one file, until ``expires`` (0: never)."""
 
-    namespace: str
+    source: str
     path: str
     expires: int
     attachment: bool
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """Seconds until the URL stops working; None if it never does."""
+        if not self.expires:
+            return None
+        return self.expires - (time.time() if now is None else now)
 
 
 def _signer() -> signing.Signer:
     return signing.Signer(salt=SALT)
 
 
-def _message(namespace: str, path: str, expires: int, attachment: bool) -> str:
-    # NUL cannot occur in a namespace or a file name, so fields cannot shift.
-    return f"{namespace}\0{path}\0{expires}\0{int(attachment)}"
+def _message(source: str, path: str, expires: int, attachment: bool) -> str:
+    # NUL cannot occur in a source or a file name, so fields cannot shift.
+    return f"{source}\0{path}\0{expires}\0{int(attachment)}"
 
 
-def encode_namespace(namespace: str) -> str:
-    return base64.urlsafe_b64encode(namespace.encode()).decode().rstrip("=")
+def _storage_prefix() -> str:
+    # Imported when needed: djpyfs.expiry imports the models, and this module
+    # is imported by djpyfs.filesystem, which must import before apps load.
+    from djpyfs.expiry import STORAGE_MODULE_PREFIX
+
+    return STORAGE_MODULE_PREFIX
 
 
-def decode_namespace(token: str) -> str:
-    """Decode a namespace from its URL form; ValueError if malformed."""
+def validate_source(source: str) -> str:
+    """Return ``source`` normalised: a namespace, or ``/storages/<alias>``.
+
+    Raises:
+        SuspiciousPath: neither a valid namespace nor a storage alias.
+    """
+    prefix = _storage_prefix()
+    if source.startswith(prefix):
+        alias = source[len(prefix) :]
+        if not alias or "/" in alias or "\0" in alias:
+            raise SuspiciousPath(source, "Not a storage alias")
+        return source
+    return validate_namespace(source)
+
+
+def open_source(source: str) -> FS:
+    """Open the filesystem a (validated) source names, for reading its files."""
+    prefix = _storage_prefix()
+    if source.startswith(prefix):
+        from djpyfs.pyfs_from_storage import StorageFS
+
+        return StorageFS(source[len(prefix) :])
+    from djpyfs.filesystem import get_filesystem
+
+    return get_filesystem(source)
+
+
+def encode_source(source: str) -> str:
+    return base64.urlsafe_b64encode(source.encode()).decode().rstrip("=")
+
+
+def decode_source(token: str) -> str:
+    """Decode a source from its URL form.
+
+    Raises:
+        ValueError: the token is not base64url of UTF-8 text.
+    """
     try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        raw = base64.b64decode(
+            token + "=" * (-len(token) % 4), altchars=b"-_", validate=True
+        )
+        return raw.decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise ValueError("malformed namespace") from exc
+        raise ValueError("malformed source") from exc
 
 
 def signed_url(
-    namespace: str, path: str, timeout: int = 0, attachment: bool = False
+    source: str, path: str, timeout: float = 0, attachment: bool = False
 ) -> str:
-    """Return a URL path under djpyfs's view that serves ``path``.
+    """Return a URL path under djpyfs's view that serves ``path`` of ``source``.
 
     Arguments:
-        namespace: a validated namespace.
-        path: a normalised file name in it.
-        timeout: seconds of validity; 0 for a URL that does not expire.
+        source: a namespace, or ``/storages/<alias>`` (see
+            :func:`djpyfs.expiry.storage_module`).
+        path: the file's name in it; normalised here.
+        timeout: seconds of validity; 0 (or less) for a URL that does not
+            expire.  Fractions are rounded up to whole seconds.
         attachment: ask the view for ``Content-Disposition: attachment``.
 
+    Returns:
+        A path such as ``/djpyfs/Y2hhcnRz/a.png?e=1700000000&s=...``, made
+        whether or not the file exists.
+
     Raises:
+        SuspiciousPath: the source or the file name is not valid.
         URLUnavailable: ``djpyfs.urls`` is not in the site's URLconf.
     """
-    expires = int(time.time()) + int(timeout) if timeout > 0 else 0
-    message = _message(namespace, path, expires, attachment)
-    signature = _signer().signature(message)
+    source = validate_source(source)
+    path = normalize_filename(path)
+    expires = int(time.time() + timeout + 0.999) if timeout > 0 else 0
+    signature = _signer().signature(_message(source, path, expires, attachment))
     try:
-        base = reverse(
-            URL_NAME, kwargs={"namespace": encode_namespace(namespace), "path": path}
-        )
+        base = reverse(URL_NAME, kwargs={"source": encode_source(source), "path": path})
     except NoReverseMatch as exc:
         raise URLUnavailable(
             "This back-end has no URLs of its own; include djpyfs.urls in the "
             "site's URLconf, e.g. path('djpyfs/', include('djpyfs.urls'))."
         ) from exc
-    query = {"e": expires, "s": signature}
+    query: dict[str, str | int] = {"e": expires, "s": signature}
     if attachment:
         query["a"] = 1
     return f"{base}?{urlencode(query)}"
 
 
-def verify(namespace_token: str, path: str, query: dict[str, str]) -> SignedFile:
-    """Check a request against its signature.
+def verify(source_token: str, path: str, query: Mapping[str, str]) -> SignedFile:
+    """Check the parts of a request against their signature.
+
+    Arguments:
+        source_token: the source as it appears in the URL.
+        path: the file name as it appears in the URL (decoded).
+        query: the query parameters.
+
+    Returns:
+        What the URL grants; its ``source`` and ``path`` are exactly the
+        ones signed, so they are valid and normalised.
 
     Raises:
-        signing.BadSignature: tampered, malformed or expired.
+        signing.SignatureExpired: the URL was valid but has expired.
+        signing.BadSignature: tampered or malformed.
     """
     try:
-        namespace = decode_namespace(namespace_token)
+        source = decode_source(source_token)
         expires = int(query.get("e", ""))
-        attachment = query.get("a") == "1"
     except ValueError as exc:
         raise signing.BadSignature("malformed signed URL") from exc
+    attachment = query.get("a") == "1"
     signature = query.get("s", "")
-    expected = _signer().signature(_message(namespace, path, expires, attachment))
-    if not constant_time_compare(signature, expected):
-        raise signing.BadSignature("signature does not match")
-    if expires and time.time() > expires:
+    message = _message(source, path, expires, attachment)
+    # unsign() checks SECRET_KEY then SECRET_KEY_FALLBACKS, in constant time.
+    signer = _signer()
+    signer.unsign(f"{message}{signer.sep}{signature}")
+    if expires and time.time() >= expires:
         raise signing.SignatureExpired("signed URL expired")
-    return SignedFile(namespace, path, expires, attachment)
+    return SignedFile(source, path, expires, attachment)

@@ -1,4 +1,8 @@
-"""URLconf of djpyfs's serving view; ``include('djpyfs.urls')`` in a site."""
+"""URLconf of djpyfs's serving view; ``include('djpyfs.urls')`` in a site.
+
+The prefix is the site's choice (e.g. ``path("files/", include("djpyfs.urls"))``);
+signed URLs are made with :func:`django.urls.reverse`, so they follow it.
+"""
 
 from django.urls import path
 
@@ -7,5 +11,6 @@ from djpyfs import views
 app_name = "djpyfs"
 
 urlpatterns = [
-    path("<str:namespace>/<path:path>", views.serve, name="serve"),
+    # <source> is base64url (namespaces contain "/"); <path> is the file name.
+    path("<str:source>/<path:path>", views.serve, name="serve"),
 ]

@@ -8,6 +8,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 need_apt=()
 command -v mariadb_config >/dev/null 2>&1 || command -v mysql_config >/dev/null 2>&1 \
   || need_apt+=(libmariadb-dev pkg-config)
+# Headless Chromium for the browser tests (tests/browser), driven by Playwright.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   as_root apt-get update -qq >/dev/null 2>&1 || true
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

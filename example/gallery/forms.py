@@ -1,0 +1,15 @@
+from django import forms
+
+from gallery.models import Upload
+
+
+class UploadForm(forms.ModelForm):
+    lifetime = forms.IntegerField(
+        min_value=0,
+        initial=600,
+        help_text="Seconds until the file expires; 0 keeps it.",
+    )
+
+    class Meta:
+        model = Upload
+        fields = ["title", "file"]

@@ -1,0 +1,3 @@
+"""A URLconf that does not include djpyfs.urls."""
+
+urlpatterns: list = []
