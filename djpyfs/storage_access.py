@@ -323,8 +323,33 @@ class StorageAccess:
             raise
 
 
+class PyFSStorageAccess(StorageAccess):
+    """A :class:`~djpyfs.storage.PyFSStorage`: directories are its filesystem's.
+
+    Its namespace filesystem has directories of its own (real ones, or S3
+    prefixes and markers handled by the S3 filesystem), so they are made and
+    removed there rather than with marker files.
+    """
+
+    def __init__(self, storage: Storage) -> None:
+        super().__init__(storage)
+        self.real_directories = True
+
+    def make_dir(self, name: str) -> None:
+        with storage_errors(name):
+            self.storage.fs.makedir(name)
+
+    def remove_dir(self, name: str) -> None:
+        with storage_errors(name):
+            self.storage.fs.removedir(name)
+
+
 def access_for(storage: Storage) -> StorageAccess:
     """The :class:`StorageAccess` that fits ``storage`` best."""
+    from djpyfs.storage import PyFSStorage
+
+    if isinstance(storage, PyFSStorage):
+        return PyFSStorageAccess(storage)
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # pragma: no cover - the [s3] extra is not installed

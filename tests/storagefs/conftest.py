@@ -14,10 +14,12 @@ from django.core.files.storage import FileSystemStorage, InMemoryStorage, Storag
 from storages.backends.s3 import S3Storage
 
 from djpyfs.pyfs_from_storage import StorageFS
+from djpyfs.storage import PyFSStorage
 
 #: Every kind of storage StorageFS is checked over; a new kind is one entry
 #: here and one branch in :func:`make_storage`.
-STORAGE_KINDS = ["filesystem", "memory", "s3"]
+#: "pyfs" is djpyfs's own PyFSStorage, on the test settings' DJFS (memory).
+STORAGE_KINDS = ["filesystem", "memory", "s3", "pyfs"]
 
 
 @functools.cache
@@ -74,6 +76,8 @@ def make_storage(kind: str, request: pytest.FixtureRequest, **options: Any) -> S
             location="media",
             **options,
         )
+    if kind == "pyfs":
+        return PyFSStorage(namespace=request.getfixturevalue("namespace"), **options)
     raise ValueError(kind)
 
 
@@ -97,6 +101,11 @@ def storages_entry(kind: str, request: pytest.FixtureRequest) -> dict[str, Any]:
                 "access_key": "testing",
                 "secret_key": "testing",
             },
+        }
+    if kind == "pyfs":
+        return {
+            "BACKEND": "djpyfs.storage.PyFSStorage",
+            "OPTIONS": {"namespace": request.getfixturevalue("namespace")},
         }
     raise ValueError(kind)
 
