@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.test import Client  # noqa: E402
 
 import djpyfs  # noqa: E402
-from djpyfs.storage import PyFSStorage  # noqa: E402
 from djpyfs.models import FSExpirations  # noqa: E402
+from djpyfs.storage import PyFSStorage  # noqa: E402
 
 fs = djpyfs.get_filesystem("smoke/test")
 fs.writetext("hello world.txt", "hello from the wheel")
