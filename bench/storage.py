@@ -174,14 +174,8 @@ def local_rows(iterations: dict[str, int]) -> list[Row]:
 
 
 def _our_s3_clients(storage: Any) -> list[Any]:
-    # The shared client, plus the per-thread resource fs-s3fs uses for HEADs.
-    fs = storage.fs
-    clients = [fs.backend.client]
-    inner = fs.delegate_fs()
-    resource = getattr(inner, "s3", None)
-    if resource is not None and resource.meta.client is not clients[0]:
-        clients.append(resource.meta.client)
-    return clients
+    # Every request of an S3 namespace goes through the one shared client.
+    return [storage.fs.backend.client]
 
 
 def s3_rows(iterations: dict[str, int]) -> list[Row]:
@@ -274,6 +268,20 @@ def format_rows(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def request_verdicts(rows: list[Row]) -> list[str]:
+    """One line per S3 save/read row: ours against the peer's request count."""
+    lines = []
+    for row in rows:
+        if row.ours_requests is None or row.operation not in ("save", "open+read"):
+            continue
+        verdict = "met" if row.ours_requests <= row.peer_requests else "MISSED"
+        lines.append(
+            f"{verdict:<6} {row.ours} {row.operation} {row.size}: "
+            f"{row.ours_requests:.1f} requests vs {row.peer_requests:.1f}"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer iterations")
@@ -287,6 +295,7 @@ def main() -> None:
         + " of FileSystemStorage; on S3 no more requests per save/read than "
         "S3Storage."
     )
+    print("\n".join(request_verdicts(rows)))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Creating a file only if its name is free, on any filesystem.
 
-``openbin(path, "x")`` is atomic on local disk (``O_EXCL``) and in memory
-(checked under the filesystem's lock), but on S3 through fs-s3fs it is a
-check followed by a write.  :func:`has_atomic_create` tells them apart;
-:data:`creation_locks` closes the gap between the check and the write for
-threads of this process.
+``openbin(path, "x")`` is atomic on local disk (``O_EXCL``), in memory
+(checked under the filesystem's lock) and on djpyfs's S3 namespaces (S3
+refuses the upload if the key is taken), but on other filesystems it may be
+a check followed by a write (fs-s3fs, FTP...).  :func:`has_atomic_create`
+tells them apart; :data:`creation_locks` closes the gap between the check and
+the write for threads of this process.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from fs.wrapfs import WrapFS
 class NameLocks:
     """Per-name locks, held while a file is created exclusively.
 
-    Back-ends whose exclusive create is a check followed by a write (S3 via
-    fs-s3fs) would let two threads of this process both see a name as free
+    Back-ends whose exclusive create is a check followed by a write (such as
+    plain fs-s3fs) would let two threads of this process both see a name as free
     and overwrite each other.  Holding one lock per file name across the
     check and the write closes that race within the process; locks are
     dropped once nobody holds them.  It is process-wide because every
@@ -61,11 +62,12 @@ def _innermost(fs: FS) -> FS:
 
 
 def has_atomic_create(fs: FS) -> bool:
-    """Whether ``openbin(path, "x")`` fails atomically, before any data is sent.
+    """Whether two writers of ``openbin(path, "x")`` can never both succeed.
 
     True for local disk (``O_EXCL``) and memory (checked under the FS lock),
     and for any filesystem that declares ``atomic_exclusive_create`` in its
-    ``getmeta()``.
+    ``getmeta()`` (djpyfs's S3 namespaces, whose check comes with the upload,
+    when the file is closed: the data may have been read by then).
     """
     inner = _innermost(fs)
     if isinstance(inner, OSFS | MemoryFS):

@@ -37,7 +37,9 @@ _OS_ERRORS: tuple[tuple[type[errors.FSError], type[OSError], int], ...] = (
 )
 
 
-def to_os_error(exc: errors.FSError, name: str = "") -> Exception:
+def to_os_error(
+    exc: errors.FSError | errors.IllegalBackReference, name: str = ""
+) -> Exception:
     """Return the exception Django code expects in place of ``exc``.
 
     Arguments:

@@ -43,6 +43,7 @@ from djpyfs.exceptions import SuspiciousPath
 from djpyfs.filesystem import NamespaceFS, get_filesystem
 from djpyfs.localdisk import LocalDisk, local_root
 from djpyfs.namespaces import normalize_filename, validate_namespace
+from djpyfs.objects import ObjectStore, object_store
 
 #: The namespace of ``PyFSStorage()`` constructed without arguments.
 DEFAULT_NAMESPACE = "storage"
@@ -59,6 +60,11 @@ def _is_seekable(content: Any) -> bool:
         return False
 
 
+def _is_text(content: Any) -> bool:
+    """Whether reading ``content`` gives ``str`` (``ContentFile("...")``)."""
+    return isinstance(getattr(content, "file", content), io.TextIOBase)
+
+
 def _as_bytes(chunk: bytes | str) -> bytes:
     return chunk.encode() if isinstance(chunk, str) else chunk
 
@@ -71,6 +77,9 @@ class _Opened:
     fs: NamespaceFS
     #: Set when the files are plain files on local disk (the fast path).
     local: LocalDisk | None
+    #: Set when the files are objects of an object store (S3): saves and
+    #: deletes are then one request each, with no checks beforehand.
+    objects: ObjectStore | None
 
 
 class PyFSFile(File):
@@ -84,27 +93,39 @@ class PyFSFile(File):
         super().__init__(file, name)
         self.mode = mode
         self._storage = storage
+        #: The storage name, kept should ``name`` be changed by the caller.
+        self._storage_name = name
 
-    def open(self, mode: str | None = None) -> PyFSFile:
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> PyFSFile:
+        """Rewind an open file, or reopen a closed one from the storage.
+
+        ``mode`` defaults to the mode the file was opened with; further
+        arguments of ``File.open`` (``buffering``, ``encoding``...) are
+        accepted and ignored: text is always UTF-8.
+        """
         if not self.closed:
             self.seek(0)
         else:
-            self.file = self._storage._open_stream(self.name, mode or self.mode)
-            self.mode = mode or self.mode
+            mode = mode or self.mode
+            self.file = self._storage._open_stream(self._storage_name, mode)
+            self.mode = mode
         return self
 
     @cached_property
     def size(self) -> int:
         # Seeking costs nothing here, while asking the storage may cost a
         # request; Django's File would try the file's name on local disk.
+        file = self.file
         try:
-            position = self.file.tell()
-            self.file.seek(0, os.SEEK_END)
-            size = self.file.tell()
-            self.file.seek(position)
+            if file is None:
+                raise ValueError("no file")
+            position = file.tell()
+            file.seek(0, os.SEEK_END)
+            size = file.tell()
+            file.seek(position)
             return size
         except (AttributeError, OSError, ValueError):
-            return self._storage.size(self.name)
+            return self._storage.size(self._storage_name)
 
 
 @deconstructible(path="djpyfs.storage.PyFSStorage")
@@ -164,7 +185,9 @@ class PyFSStorage(Storage):
         if opened is None or opened.config is not config:
             fs = get_filesystem(self.namespace)
             root = local_root(fs)
-            opened = _Opened(config, fs, LocalDisk(root) if root else None)
+            opened = _Opened(
+                config, fs, LocalDisk(root) if root else None, object_store(fs)
+            )
             self._opened = opened
         return opened
 
@@ -237,11 +260,30 @@ class PyFSStorage(Storage):
             name = content.name
         content = self._as_file(content, name)
         validate_file_name(name, allow_relative_path=True)
-        name = self.get_available_name(name, max_length=max_length)
-        validate_file_name(name, allow_relative_path=True)
+        if not self._claims_names_on_write(name, max_length):
+            name = self.get_available_name(name, max_length=max_length)
+            validate_file_name(name, allow_relative_path=True)
         name = self._save_as(name, content, max_length)
         validate_file_name(name, allow_relative_path=True)
         return name
+
+    def _claims_names_on_write(self, name: str, max_length: int | None) -> bool:
+        """Whether ``save()`` may try ``name`` without asking if it is free.
+
+        On an object store the exclusive write refuses a taken name itself,
+        so asking first would only add a request; Django's
+        ``get_available_name()`` is then consulted once the name proves
+        taken (or too long).  Not when a subclass decides availability its
+        own way: it expects to be asked before every save, as Django does.
+        """
+        cls = type(self)
+        return (
+            not self.allow_overwrite
+            and self._open_namespace().objects is not None
+            and not (max_length and len(name) > max_length)
+            and cls.get_available_name is PyFSStorage.get_available_name
+            and cls.is_name_available is PyFSStorage.is_name_available
+        )
 
     @staticmethod
     def _as_file(content: Any, name: str) -> File:
@@ -258,9 +300,13 @@ class PyFSStorage(Storage):
 
     def _save_as(self, name: str, content: File, max_length: int | None) -> str:
         opened = self._open_namespace()
+        if opened.objects is not None:
+            return self._put_as(opened.objects, name, content, max_length)
         atomic = opened.local is not None or has_atomic_create(opened.fs)
         source = content
-        if not (self.allow_overwrite or atomic or _is_seekable(content)):
+        if not (
+            self.allow_overwrite or opened.local is not None or _is_seekable(content)
+        ):
             # The back-end may refuse the name only after reading the data;
             # keep a copy to retry with.
             source = self._spool(content)
@@ -276,6 +322,36 @@ class PyFSStorage(Storage):
                         # get_available_name(): pick another one.
                         if self.allow_overwrite:
                             raise
+                        name = self.get_available_name(name, max_length=max_length)
+                        continue
+                    return path
+        finally:
+            if source is not content:
+                source.close()
+            elif _is_seekable(content):
+                content.seek(0)
+
+    def _put_as(
+        self, objects: ObjectStore, name: str, content: File, max_length: int | None
+    ) -> str:
+        """Save to an object store: one exclusive write per name tried.
+
+        The store refuses a taken name atomically (no lock needed, in this
+        process or across processes), after reading the data: content that
+        cannot be read again, or reads as text, is spooled first.
+        """
+        exclusive = not self.allow_overwrite
+        direct = not _is_text(content) and (_is_seekable(content) or not exclusive)
+        source = content if direct else self._spool(content)
+        try:
+            with django_errors(name):
+                while True:
+                    path = self._path(name)
+                    if _is_seekable(source):
+                        source.seek(0)
+                    try:
+                        objects.put_object(path, source, exclusive=exclusive)
+                    except FileExists:
                         name = self.get_available_name(name, max_length=max_length)
                         continue
                     return path
@@ -349,6 +425,10 @@ class PyFSStorage(Storage):
         if opened.local is not None:
             opened.local.remove(path)
             return
+        if opened.objects is not None:
+            with django_errors(name):
+                opened.objects.delete_object(path)
+            return
         fs = opened.fs
         with django_errors(name):
             try:
@@ -399,12 +479,17 @@ class PyFSStorage(Storage):
                 "local disk."
             ) from None
 
-    def url(self, name: str) -> str:
+    def url(self, name: str | None) -> str:
         """The namespace's URL for ``name``, valid ``url_timeout`` seconds.
 
         Leading slashes are dropped, as ``FileSystemStorage`` does, so every
         name gives a URL below the storage's own.
+
+        Raises:
+            ValueError: ``name`` is None (a ``FieldFile`` without a file).
         """
+        if name is None:
+            raise ValueError("url() needs a file name.")
         path = self._path(str(name).replace("\\", "/").lstrip("/"))
         return self.fs.get_url(path, timeout=self.url_timeout)
 
@@ -425,7 +510,7 @@ class PyFSStorage(Storage):
         with django_errors(name):
             info = self.fs.getinfo(path, namespaces=["details"])
         timestamp = info.raw.get("details", {}).get(field)
-        if timestamp is None:
+        if not isinstance(timestamp, int | float):
             raise NotImplementedError(
                 f"The {conf.get_config().type!r} back-end does not record the "
                 f"{field} time of files."

@@ -12,6 +12,7 @@ those requests mean for pyfilesystem's operations is in
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, NoReturn
@@ -21,10 +22,10 @@ from fs.path import dirname
 from fs_s3fs import S3FS
 
 from djpyfs.conf import S3Config
-from djpyfs.s3.client import MULTIPART_THRESHOLD, TRANSFER_CONFIG, get_client
+from djpyfs.s3.client import get_client
 from djpyfs.s3.deletion import delete_keys
 from djpyfs.s3.errors import s3_errors
-from djpyfs.s3.files import KeepOpen
+from djpyfs.s3.files import KeepOpen, Prefixed
 from djpyfs.s3.listing import (
     PAGE_SIZE,
     has_entries,
@@ -32,6 +33,19 @@ from djpyfs.s3.listing import (
     list_keys,
     list_pages,
 )
+from djpyfs.s3.uploads import (
+    MULTIPART_THRESHOLD,
+    TRANSFER_CONFIG,
+    read_exactly,
+    upload_parts_exclusive,
+)
+
+
+def _seekable(file: IO[bytes]) -> bool:
+    try:
+        return bool(file.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -190,20 +204,44 @@ class S3PrefixFS(S3FS):
             ),
         )
 
-    def _put(self, path: str, _path: str, data: bytes) -> None:
+    def _put(
+        self, path: str, _path: str, data: bytes, *, exclusive: bool = False
+    ) -> None:
+        """One ``PutObject``; with ``exclusive``, only if the key is free.
+
+        Raises:
+            fs.errors.FileExists: ``exclusive`` and an object has the key.
+        """
         key = self._path_to_key(_path)
+        condition = {"IfNoneMatch": "*"} if exclusive else {}
         with self._errors(path):
             self.client.put_object(
                 Bucket=self._bucket_name,
                 Key=key,
                 Body=data,
+                **condition,
                 **self._get_upload_args(key),
             )
 
-    def _upload(self, path: str, _path: str, file: IO[bytes]) -> None:
-        """Store ``file`` from its current position; multipart above 8 MiB."""
+    def _upload(
+        self, path: str, _path: str, file: IO[bytes], *, exclusive: bool = False
+    ) -> None:
+        """Store ``file`` from its current position in parts (over 8 MiB).
+
+        Raises:
+            fs.errors.FileExists: ``exclusive`` and an object has the key.
+        """
         key = self._path_to_key(_path)
         with self._errors(path):
+            if exclusive:
+                upload_parts_exclusive(
+                    self.client,
+                    self._bucket_name,
+                    key,
+                    file,
+                    self._get_upload_args(key),
+                )
+                return
             self.client.upload_fileobj(
                 KeepOpen(file),
                 self._bucket_name,
@@ -212,14 +250,24 @@ class S3PrefixFS(S3FS):
                 Config=TRANSFER_CONFIG,
             )
 
-    def _store(self, path: str, _path: str, spool: IO[bytes]) -> None:
-        """Upload a closing writer's contents, in one request when small."""
-        head = spool.read(MULTIPART_THRESHOLD + 1)
+    def _store(
+        self, path: str, _path: str, file: IO[bytes], *, exclusive: bool = False
+    ) -> None:
+        """Upload ``file`` from its position: one request when small.
+
+        Raises:
+            fs.errors.FileExists: ``exclusive`` and an object has the key.
+        """
+        start = file.tell() if _seekable(file) else None
+        head = read_exactly(file, MULTIPART_THRESHOLD + 1)
         if len(head) <= MULTIPART_THRESHOLD:
-            self._put(path, _path, head)
+            self._put(path, _path, head, exclusive=exclusive)
+            return
+        if start is not None:
+            file.seek(start)
         else:
-            spool.seek(0)
-            self._upload(path, _path, spool)
+            file = io.BufferedReader(Prefixed(head, file))
+        self._upload(path, _path, file, exclusive=exclusive)
 
     def _delete_keys(self, paths: Mapping[str, str]) -> dict[str, Exception]:
         """Delete keys in bulk (see :func:`djpyfs.s3.deletion.delete_keys`)."""

@@ -17,24 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from boto3.s3.transfer import TransferConfig
 from botocore import UNSIGNED
 from botocore.config import Config
 
 from djpyfs.conf import S3Config
 
 _lock = threading.Lock()
-
-#: Uploads and copies larger than this use S3's multipart API, in parts of this
-#: size, so that memory stays bounded whatever the file size.
-MULTIPART_THRESHOLD = 8 * 1024 * 1024
-
-#: boto3's managed transfers (``upload_fileobj``, ``copy``), tuned for the above.
-TRANSFER_CONFIG = TransferConfig(
-    multipart_threshold=MULTIPART_THRESHOLD,
-    multipart_chunksize=MULTIPART_THRESHOLD,
-    max_concurrency=4,
-)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from fs import errors
 from fs.mode import Mode
 
 from djpyfs.s3.base import S3PrefixFS
-from djpyfs.s3.client import TRANSFER_CONFIG
 from djpyfs.s3.errors import error_code
 from djpyfs.s3.files import S3Reader, S3Writer, new_spool
+from djpyfs.s3.uploads import TRANSFER_CONFIG
 
 #: Reads are buffered in blocks of this size (``read(10)`` transfers one).
 READ_BUFFER = 64 * 1024
@@ -44,6 +44,10 @@ class ContentOperations(S3PrefixFS):
         checks the parent directory with one listing, keeps the data in a
         spooled temporary file and uploads it on ``close()``.  ``a`` and ``r+``
         download the current contents first.
+
+        Mode ``x`` is atomic: the upload on ``close()`` is conditional
+        (``If-None-Match``), so if another writer created the file after it
+        was opened, ``close()`` raises ``FileExists`` and nothing is stored.
         """
         _mode = Mode(mode)
         _mode.validate_bin()
@@ -53,7 +57,9 @@ class ContentOperations(S3PrefixFS):
             raise errors.FileExpected(path)
 
         def store(spool: IO[bytes]) -> None:
-            self._store(path, _path, spool)
+            # Mode "x" is re-checked by S3 as the object is created: another
+            # process may have taken the name since the listing below.
+            self._store(path, _path, spool, exclusive=_mode.exclusive)
 
         if _mode.create:
             target = self._target(path, _path)
@@ -121,6 +127,36 @@ class ContentOperations(S3PrefixFS):
         ``file`` is left open.
         """
         self._upload(path, self._file_to_write(path), file)
+
+    def put_object(
+        self, path: str, file: IO[bytes], *, exclusive: bool = False
+    ) -> None:
+        """Store a whole file at ``path``, with no check beforehand.
+
+        The lower-level write for callers that, like Django storages, treat
+        directories as implicit: unlike ``upload()``, the parent directory
+        need not exist (there is none to make on S3) and nothing is listed
+        first.  One ``PutObject`` up to 8 MiB, a multipart upload above.  A
+        directory of the same name is not looked for: S3 then holds both,
+        and this filesystem shows the name as a file.
+
+        Arguments:
+            path: the file's path.
+            file: a binary file object, read from its current position to
+                its end and left open.
+            exclusive: create the file only if no file has this name; S3
+                checks that as it stores the object (``If-None-Match``), so
+                concurrent writers cannot both succeed.
+
+        Raises:
+            fs.errors.FileExists: ``exclusive`` and the file exists.
+            fs.errors.FileExpected: ``path`` is the root.
+        """
+        self.check()
+        _path = self.validatepath(path)
+        if _path == "/":
+            raise errors.FileExpected(path)
+        self._store(path, _path, file, exclusive=exclusive)
 
     def _file_to_write(self, path: str) -> str:
         """The validated path of a file about to be replaced whole.

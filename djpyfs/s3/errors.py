@@ -11,6 +11,11 @@ through :func:`translate_key_error`), so no raw botocore exception escapes:
   misconfigured bucket for an empty one;
 - access denied (or credentials S3 rejects) is
   :class:`fs.errors.PermissionDenied`;
+- a write refused because the key is taken (``If-None-Match: *`` failing on
+  ``PutObject`` or ``CompleteMultipartUpload``) is
+  :class:`fs.errors.FileExists`.  A failed condition on a read (a ranged
+  GET pinned with ``If-Match`` to an object replaced since) stays an
+  ``OperationFailed``: the file exists, it changed;
 - anything else S3 answers is :class:`fs.errors.OperationFailed`, a broken
   connection :class:`fs.errors.RemoteConnectionError`.
 """
@@ -45,6 +50,14 @@ _DENIED = frozenset(
         "InvalidToken",
     }
 )
+
+#: Operations whose failed precondition means "an object already has the key".
+_CREATING = frozenset({"PutObject", "CompleteMultipartUpload"})
+
+#: Codes of a failed ``If-None-Match: *``.  S3 answers 409
+#: ``ConditionalRequestConflict`` when another conditional write to the key
+#: is in progress: the key is not free to claim either.
+_TAKEN = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict"})
 
 
 class BucketNotFound(errors.OperationFailed):
@@ -82,6 +95,8 @@ def translate_client_error(exc: Exception, bucket: str, path: str = "") -> Excep
             return BucketNotFound(named, path, exc)
         if code in _NOT_FOUND:
             return errors.ResourceNotFound(path, exc=exc)
+        if code in _TAKEN and exc.operation_name in _CREATING:
+            return errors.FileExists(path, exc=exc)
         if code in _DENIED:
             message = exc.response.get("Error", {}).get("Message") or code
             return errors.PermissionDenied(path, exc=exc, msg=f"S3: {message}")

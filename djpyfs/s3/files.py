@@ -279,3 +279,30 @@ class KeepOpen(_ReadingRaw):
 
     def tell(self) -> int:
         return self._file.tell()
+
+
+class Prefixed(_ReadingRaw):
+    """``head``, then the rest of ``file``; ``file`` is never closed.
+
+    Puts back the start of a non-seekable stream that was read to tell a
+    small file (one request) from a large one (a multipart upload).
+    """
+
+    def __init__(self, head: bytes, file: IO[bytes]) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._file = file
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                data = bytes(self._head) + self._file.read()
+                self._head = memoryview(b"")
+                return data
+            data = bytes(self._head[:size])
+            self._head = self._head[size:]
+            return data
+        return self._file.read(-1 if size is None else size)

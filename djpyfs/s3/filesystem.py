@@ -18,7 +18,12 @@ every request through the one boto3 *client* shared per configuration
   :mod:`djpyfs.s3.files`), with no preceding ``HeadObject``;
 - writing is one listing (checking the parent directory and that the name is
   not a directory; skipped for the parent at the namespace root) and one
-  ``PutObject`` (multipart above 8 MiB);
+  ``PutObject`` (multipart above 8 MiB, in bounded memory: see
+  :mod:`djpyfs.s3.uploads`); mode ``x`` is checked again by S3 as the
+  object is stored (``If-None-Match``), so it is atomic across processes;
+- :meth:`~djpyfs.s3.contents.ContentOperations.put_object` and
+  :meth:`~djpyfs.s3.tree.TreeOperations.delete_object` are the one-request
+  write and removal Django storages need (no directory checks);
 - listing is one request per 1,000 entries, with no request per file.
 
 The class is assembled from one module per concern: :mod:`djpyfs.s3.base`
@@ -28,6 +33,10 @@ copying).  Errors are translated by :mod:`djpyfs.s3.errors`.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from fs_s3fs import S3FS
 
 from djpyfs.s3.contents import ContentOperations
 from djpyfs.s3.tree import TreeOperations
@@ -47,3 +56,7 @@ class S3NamespaceFS(ContentOperations, TreeOperations):
 
     Opening a filesystem sends no request.
     """
+
+    #: ``openbin(path, "x")`` fails if another writer, in any process,
+    #: created the file first (see :mod:`djpyfs.creation`).
+    _meta: dict[str, Any] = {**S3FS._meta, "atomic_exclusive_create": True}

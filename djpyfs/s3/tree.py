@@ -212,6 +212,28 @@ class TreeOperations(S3PrefixFS):
                 Bucket=self._bucket_name, Key=self._path_to_key(_path)
             )
 
+    def delete_object(self, path: str) -> None:
+        """Delete the file at ``path``, if any, in one request and unchecked.
+
+        The lower-level removal for Django storages, where deleting a
+        missing name is no error: one ``DeleteObjects`` for the file's key
+        and the directory marker of the same name, so an empty directory
+        made with ``makedir()`` goes too.  (A directory with files keeps them
+        and stays: it is their key prefix.)
+
+        Raises:
+            fs.errors.FileExpected: ``path`` is the root.
+            fs.errors.OperationFailed: S3 refused to delete a key.
+        """
+        self.check()
+        _path = self.validatepath(path)
+        if _path == "/":
+            raise errors.FileExpected(path)
+        keys = [self._path_to_key(_path), self._path_to_dir_key(_path)]
+        failures = self._delete_keys(dict.fromkeys(keys, path))
+        if failures:
+            raise next(iter(failures.values()))
+
     def remove_files(self, paths: Iterable[str]) -> dict[str, Exception]:
         """Remove files with DeleteObjects, 1,000 per request.
 

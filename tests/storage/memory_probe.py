@@ -4,6 +4,9 @@ Run in its own process so that no other test's allocations count::
 
     DJPYFS_PROBE_DJFS='{"type": "osfs", ...}' python -m tests.storage.memory_probe 1024
 
+``DJPYFS_PROBE_OPTIONS`` (JSON, optional) gives PyFSStorage's options, such
+as ``{"allow_overwrite": true}``.
+
 Prints one JSON object: ``growth_mib`` (peak RSS growth while saving and
 reading), ``seconds`` and ``bytes_read``.
 """
@@ -96,7 +99,8 @@ def main(size_mib: int) -> dict:
 
     from djpyfs.storage import PyFSStorage
 
-    storage = PyFSStorage(namespace="probe")
+    options = json.loads(os.environ.get("DJPYFS_PROBE_OPTIONS") or "{}")
+    storage = PyFSStorage(namespace="probe", **options)
     # Warm up: imports, clients and connections are not what is measured.
     warm = storage.save("warm.bin", ContentFile(b"x" * 1024))
     with storage.open(warm) as f:
