@@ -49,6 +49,18 @@ def check_djfs_setting(
                 id="djpyfs.W001",
             )
         )
+    if isinstance(config, conf.OSFSConfig):
+        from djpyfs.backends.local import directory_root_problem
+
+        problem = directory_root_problem(config.directory_root)
+        if problem is not None:
+            messages.append(
+                checks.Error(
+                    f"DJFS['directory_root']: {problem}.",
+                    hint="Point it at a directory the site may write to.",
+                    id="djpyfs.E003",
+                )
+            )
     if isinstance(config, conf.S3Config):
         missing = [
             name for name in _S3_MODULES if importlib.util.find_spec(name) is None

@@ -22,15 +22,20 @@ where the back-end has URLs of its own).  When ``DJFS`` is absent, files go to
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from fs.opener import registry
+from fs.opener.errors import ParseError, UnsupportedProtocol
+from fs.opener.parse import parse_fs_url
 
 #: Settings whose change invalidates the parsed configuration.
 WATCHED_SETTINGS = frozenset({"DJFS", "MEDIA_ROOT", "MEDIA_URL"})
@@ -144,9 +149,58 @@ def _url_root(djfs: Mapping[str, Any]) -> str | None:
     url_root = _optional_str(djfs, "url_root")
     if url_root is None:
         return None
+    # A relative root would make URLs relative to whichever page shows them,
+    # and a "javascript:" one would be a script link.
+    if not url_root.startswith(("/", "http://", "https://")):
+        raise _error(
+            "url_root",
+            f"must be a path starting with '/' or an http(s) URL, not {url_root!r}.",
+        )
     # Joining is done with one slash; a root given with or without a trailing
     # slash means the same thing.
     return url_root.rstrip("/") + "/"
+
+
+#: What botocore accepts as a bucket name (or an access point / outposts ARN).
+_BUCKET = re.compile(r"[A-Za-z0-9.\-_]{1,255}|arn:\S+")
+
+
+def _bucket(djfs: Mapping[str, Any], type_: str) -> str:
+    bucket = _required_str(djfs, "bucket", type_)
+    if not _BUCKET.fullmatch(bucket):
+        raise _error("bucket", f"is not a valid S3 bucket name: {bucket!r}.")
+    return bucket
+
+
+def _endpoint_url(djfs: Mapping[str, Any]) -> str | None:
+    endpoint_url = _optional_str(djfs, "endpoint_url")
+    if endpoint_url is None:
+        return None
+    parts = urlsplit(endpoint_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _error(
+            "endpoint_url",
+            "must be an http(s) URL such as 'https://s3.example.com', "
+            f"not {endpoint_url!r}.",
+        )
+    return endpoint_url
+
+
+def _check_fs_url(fs_url: str) -> None:
+    """Refuse an FS URL whose scheme no installed opener handles."""
+    try:
+        scheme = parse_fs_url(fs_url).protocol
+        registry.get_opener(scheme)
+    except ParseError:
+        raise _error(
+            "fs_url", f"must be an FS URL such as 'temp://', not {fs_url!r}."
+        ) from None
+    except UnsupportedProtocol:
+        raise _error(
+            "fs_url",
+            f"no installed pyfilesystem opener handles {scheme!r} URLs "
+            "(is its package installed?).",
+        ) from None
 
 
 def normalize_prefix(prefix: str) -> str:
@@ -171,6 +225,8 @@ def parse(djfs: Any) -> BackendConfig:
     type_ = djfs.get("type")
     if type_ is None and "fs_url" in djfs:
         type_ = "fsurl"
+    if type_ is None:
+        raise _error("type", f"is required: one of {', '.join(map(repr, _TYPES))}.")
     if type_ not in _TYPES:
         choices = ", ".join(repr(name) for name in _TYPES)
         raise _error("type", f"must be one of {choices}, not {type_!r}.")
@@ -210,10 +266,10 @@ def parse(djfs: Any) -> BackendConfig:
             raise _error("addressing_style", "must be 'auto', 'path' or 'virtual'.")
         return S3Config(
             **common,
-            bucket=_required_str(djfs, "bucket", type_),
+            bucket=_bucket(djfs, type_),
             prefix=normalize_prefix(_optional_str(djfs, "prefix") or ""),
             region=region or region_name,
-            endpoint_url=_optional_str(djfs, "endpoint_url"),
+            endpoint_url=_endpoint_url(djfs),
             aws_access_key_id=key_id,
             aws_secret_access_key=secret,
             aws_session_token=_optional_str(djfs, "aws_session_token"),
@@ -224,10 +280,7 @@ def parse(djfs: Any) -> BackendConfig:
 
     if config_class is FSURLConfig:
         fs_url = _required_str(djfs, "fs_url", type_)
-        if "://" not in fs_url:
-            raise _error(
-                "fs_url", f"must be an FS URL such as 'temp://', not {fs_url!r}."
-            )
+        _check_fs_url(fs_url)
         return FSURLConfig(**common, fs_url=fs_url)
 
     return MemoryConfig(**common)

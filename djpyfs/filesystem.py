@@ -30,13 +30,15 @@ class NamespaceFS(WrapFS[FS]):
     def __repr__(self) -> str:
         return f"NamespaceFS({self.namespace!r}, {self._wrap_fs!r})"
 
-    def get_url(self, filename: str, timeout: int = 0, attachment: bool = False) -> str:
+    def get_url(
+        self, filename: str, timeout: float = 0, attachment: bool = False
+    ) -> str:
         """Return an external URL for ``filename``.
 
         Arguments:
             filename: the file's path in this namespace.
             timeout: if greater than 0, the URL may stop working after that
-                many seconds; 0 asks for no expiry.
+                many seconds (rounded up); 0 asks for no expiry.
             attachment: ask browsers to download the file rather than show
                 it (``Content-Disposition: attachment``); such URLs always go
                 through djpyfs's serving view.
@@ -46,17 +48,18 @@ class NamespaceFS(WrapFS[FS]):
 
         Raises:
             SuspiciousPath: if ``filename`` leaves the namespace.
+            ValueError: if ``timeout`` is negative.
             URLUnavailable: the URL needs djpyfs's view and the site's
                 URLconf does not include ``djpyfs.urls``.
         """
         path = normalize_filename(filename)
-        timeout = int(timeout or 0)
+        seconds = signed_urls.url_lifetime(timeout)
         if not (self.backend.config.signed_urls or attachment):
-            url = self.backend.native_url(self.namespace, path, timeout)
+            url = self.backend.native_url(self.namespace, path, seconds)
             if url is not None:
                 return url
         return signed_urls.signed_url(
-            self.namespace, path, timeout, attachment=attachment
+            self.namespace, path, seconds, attachment=attachment
         )
 
     def expire(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,6 +114,25 @@ def decode_source(token: str) -> str:
         raise ValueError("malformed source") from exc
 
 
+def url_lifetime(timeout: float | None) -> int:
+    """Whole seconds of validity for a URL asked with ``timeout``.
+
+    ``0`` (or ``None``) asks for no expiry.  Fractions are rounded up, so a
+    URL never expires earlier than asked.
+
+    Raises:
+        ValueError: ``timeout`` is negative (a lifetime computed for a file
+            whose time is already up must not become a permanent URL).
+    """
+    if not timeout:
+        return 0
+    if timeout < 0:
+        raise ValueError(
+            f"A URL timeout must be 0 (no expiry) or positive, not {timeout!r}."
+        )
+    return math.ceil(timeout)
+
+
 def signed_url(
     source: str, path: str, timeout: float = 0, attachment: bool = False
 ) -> str:
@@ -122,8 +142,8 @@ def signed_url(
         source: a namespace, or ``/storages/<alias>`` (see
             :func:`djpyfs.expiry.storage_module`).
         path: the file's name in it; normalised here.
-        timeout: seconds of validity; 0 (or less) for a URL that does not
-            expire.  Fractions are rounded up to whole seconds.
+        timeout: seconds of validity; 0 for a URL that does not expire.
+            Fractions are rounded up to whole seconds.
         attachment: ask the view for ``Content-Disposition: attachment``.
 
     Returns:
@@ -132,11 +152,13 @@ def signed_url(
 
     Raises:
         SuspiciousPath: the source or the file name is not valid.
+        ValueError: ``timeout`` is negative.
         URLUnavailable: ``djpyfs.urls`` is not in the site's URLconf.
     """
     source = validate_source(source)
     path = normalize_filename(path)
-    expires = int(time.time() + timeout + 0.999) if timeout > 0 else 0
+    lifetime = url_lifetime(timeout)
+    expires = int(time.time()) + lifetime if lifetime else 0
     signature = _signer().signature(_message(source, path, expires, attachment))
     try:
         base = reverse(URL_NAME, kwargs={"source": encode_source(source), "path": path})

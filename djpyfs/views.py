@@ -37,7 +37,9 @@ from djpyfs.signed_urls import SignedFile, open_source, verify
 CHUNK_SIZE = 64 * 1024
 
 #: Types a browser would run as a page of this site's origin; served with a
-#: sandboxing Content-Security-Policy so uploaded files cannot script it.
+#: sandboxing Content-Security-Policy so uploaded files cannot script it.  Any
+#: XML type (``+xml``) is included too: browsers may render those as XML
+#: documents, which can carry XHTML scripts.
 ACTIVE_TYPES = frozenset(
     {
         "text/html",
@@ -49,6 +51,13 @@ ACTIVE_TYPES = frozenset(
         "application/javascript",
     }
 )
+
+
+def is_active_type(content_type: str) -> bool:
+    """Whether a browser could run a response of ``content_type`` as a page."""
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type in ACTIVE_TYPES or media_type.endswith("+xml")
+
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -221,8 +230,7 @@ def _file_response(
     if byte_range is not None:
         response.status_code = 206
         response.headers["Content-Range"] = f"bytes {first}-{last}/{rep.size}"
-    content_type = response.headers["Content-Type"].split(";")[0].strip()
-    if content_type in ACTIVE_TYPES:
+    if is_active_type(response.headers["Content-Type"]):
         response.headers["Content-Security-Policy"] = "sandbox"
     return response
 

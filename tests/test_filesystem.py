@@ -2,11 +2,13 @@
 
 import json
 import logging
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from fs.base import FS
+from fs.errors import CreateFailed
 
 import djpyfs
 from djpyfs import djpyfs as compat
@@ -21,6 +23,7 @@ AWKWARD_NAMES = [
     "plus+sign.txt",
     "ünïcødé-名前.txt",
     "sub dir/nested #1.txt",
+    "braces {x}.txt",
 ]
 
 
@@ -62,6 +65,12 @@ class TestTheFilesystem:
             djpyfs.get_filesystem(bad)
         if djfs["type"] == "osfs":
             assert not (tmp_path / "djfs").exists()
+
+
+def test_a_namespace_the_disk_cannot_hold_is_a_create_error(settings, tmp_path):
+    settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path)}
+    with pytest.raises(CreateFailed, match="cannot create namespace"):
+        djpyfs.get_filesystem("x" * 300)
 
 
 class TestLayoutMatchesThePredecessor:
@@ -143,6 +152,16 @@ class TestURLsFetchTheFile:
         assert response.status_code == 200
         assert response.content == content
 
+    @pytest.mark.parametrize("backend", ["osfs", "mem"])
+    def test_newline_in_a_name(self, backend, settings, tmp_path, request, fetch):
+        # Not on S3 here: moto's server answers 404 to a PUT of such a key.
+        from tests.conftest import djfs_for
+
+        settings.DJFS = djfs_for(backend, tmp_path, request)
+        fs = djpyfs.get_filesystem("ns")
+        fs.writebytes("new\nline.txt", b"two lines")
+        assert fetch(fs.get_url("new\nline.txt")).content == b"two lines"
+
     def test_url_with_a_timeout(self, djfs, namespace, fetch):
         fs = djpyfs.get_filesystem(namespace)
         fs.writebytes("t.bin", b"timed")
@@ -162,6 +181,30 @@ class TestURLsFetchTheFile:
         url = fs.get_url("s.txt")
         assert url.startswith("/djpyfs/")
         assert fetch(url).content == b"signed"
+
+
+class TestTimeouts:
+    def test_fractions_are_rounded_up_never_down_to_no_expiry(
+        self, settings, namespace
+    ):
+        settings.DJFS = {"type": "mem"}
+        url = djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=0.2)
+        expires = int(parse_qs(urlsplit(url).query)["e"][0])
+        assert 0 < expires - time.time() <= 1.5
+
+    @pytest.mark.parametrize("timeout", [-1, -0.5])
+    def test_negative_timeouts_are_refused(self, djfs, namespace, timeout):
+        with pytest.raises(ValueError, match="positive"):
+            djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=timeout)
+
+    def test_s3_fractions_are_rounded_up(self, settings, moto_endpoint, s3_bucket):
+        settings.DJFS = {
+            "type": "s3fs",
+            "bucket": s3_bucket,
+            "endpoint_url": moto_endpoint,
+        }
+        url = djpyfs.get_filesystem("ns").get_url("a.txt", timeout=1.5)
+        assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == ["2"]
 
 
 @pytest.mark.parametrize("name", ["../escape.txt", "a/../../escape.txt"])

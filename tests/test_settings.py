@@ -94,11 +94,29 @@ def test_s3_secrets_are_not_in_the_repr():
         ({"type": "mem", "signed_urls": 1}, "signed_urls"),
         ({"type": "fsurl"}, "fs_url"),
         ({"type": "fsurl", "fs_url": "/not/a/url"}, "fs_url"),
+        ({"type": "fsurl", "fs_url": "nosuchscheme://x"}, "fs_url"),
+        ({"type": "s3fs", "bucket": "b/c"}, "bucket"),
+        ({"type": "s3fs", "bucket": "Bad{1}"}, "bucket"),
+        ({"type": "s3fs", "bucket": "b", "endpoint_url": "not a url"}, "endpoint_url"),
+        ({"type": "mem", "url_root": "djpyfs"}, "url_root"),
+        ({"type": "mem", "url_root": "javascript:alert(1)//"}, "url_root"),
     ],
 )
 def test_bad_settings_raise_improperly_configured_naming_the_key(djfs, key):
     with pytest.raises(ImproperlyConfigured, match=rf"DJFS\['{key}'\]"):
         conf.parse(djfs)
+
+
+def test_missing_type_says_it_is_required():
+    with pytest.raises(ImproperlyConfigured, match="is required"):
+        conf.parse({})
+
+
+@pytest.mark.parametrize(
+    "url_root", ["/files/", "https://cdn.example.com/f/", "http://localhost:8000/"]
+)
+def test_url_roots_may_be_paths_or_http_urls(url_root):
+    assert conf.parse({"type": "mem", "url_root": url_root}).url_root == url_root
 
 
 def test_djfs_must_be_a_dict():
@@ -162,6 +180,28 @@ class TestSystemChecks:
         messages = check_djfs_setting()
         assert ids(messages) == ["djpyfs.W001"]
         assert "directory-root" in messages[0].msg
+
+    def test_directory_root_that_is_a_file_is_an_error(self, settings, tmp_path):
+        a_file = tmp_path / "file"
+        a_file.write_text("")
+        settings.DJFS = {"type": "osfs", "directory_root": str(a_file)}
+        messages = check_djfs_setting()
+        assert ids(messages) == ["djpyfs.E003"]
+        assert "not a directory" in messages[0].msg
+        with pytest.raises(ImproperlyConfigured, match="not a directory"):
+            djpyfs.get_filesystem("ns")
+
+    def test_directory_root_that_cannot_be_created_is_an_error(
+        self, settings, tmp_path
+    ):
+        a_file = tmp_path / "file"
+        a_file.write_text("")
+        settings.DJFS = {"type": "osfs", "directory_root": str(a_file / "below")}
+        assert ids(check_djfs_setting()) == ["djpyfs.E003"]
+
+    def test_directory_root_that_will_be_created_passes(self, settings, tmp_path):
+        settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path / "a" / "b")}
+        assert check_djfs_setting() == []
 
     def test_missing_configuration_is_a_warning(self, settings):
         del settings.DJFS

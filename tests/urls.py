@@ -14,5 +14,5 @@ def serve_osfs(request, path):
 
 urlpatterns = [
     path("djpyfs/", include("djpyfs.urls")),
-    re_path(r"^osfs-files/(?P<path>.*)$", serve_osfs),
+    re_path(r"^osfs-files/(?P<path>[\s\S]*)$", serve_osfs),
 ]

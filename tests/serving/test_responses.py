@@ -80,6 +80,22 @@ def test_html_is_sandboxed_so_it_cannot_script_the_site(client, mem_fs):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("name", ["feed.atom", "data.rdf", "style.xsl", "map.kml"])
+def test_any_xml_type_is_sandboxed(client, mem_fs, name):
+    mem_fs.writebytes(name, b"<x:script xmlns:x='http://www.w3.org/1999/xhtml'/>")
+
+    response = client.get(mem_fs.get_url(name))
+
+    assert "xml" in response["Content-Type"]
+    assert response["Content-Security-Policy"] == "sandbox"
+
+
+def test_plain_images_are_not_sandboxed(client, mem_fs):
+    mem_fs.writebytes("a.png", b"\x89PNG")
+
+    assert "Content-Security-Policy" not in client.get(mem_fs.get_url("a.png"))
+
+
 def test_non_expiring_url_is_revalidated_by_caches(client, url):
     assert client.get(url)["Cache-Control"] == "private, no-cache"
 
