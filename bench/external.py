@@ -1,0 +1,83 @@
+"""Runs another benchmark module's row function in this process; prints JSON rows.
+
+The benchmarks of the storage bridges and the S3 namespace live in modules of
+their own (``bench.storage``, ``bench.s3_namespace``, ``bench.storagefs_listing``),
+each exposing a function that returns table rows.  The runner calls each in
+a fresh process (``python -m bench.external bench.storage``) so that their
+Django settings, moto servers and memory do not mix with the others'.
+
+The row function is the module's ``rows`` (or the one public function whose
+name ends in ``rows``).  It is given, where its signature takes them,
+``quick`` and the moto server's endpoint (``endpoint``, ``endpoint_url`` or
+``moto_endpoint``).  Exit status 3 means the module does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from bench.table import row_from
+
+PREFERRED_NAMES = ("rows", "table_rows", "benchmark_rows", "run_rows", "collect_rows")
+ENDPOINT_NAMES = ("endpoint", "endpoint_url", "moto_endpoint")
+MODULE_MISSING = 3
+
+
+def row_function(module: ModuleType) -> Callable[..., Any]:
+    """The function of ``module`` that returns its table rows."""
+    for name in PREFERRED_NAMES:
+        if callable(getattr(module, name, None)):
+            return getattr(module, name)
+    candidates = [
+        value
+        for name, value in vars(module).items()
+        if name.endswith("rows")
+        and not name.startswith("_")
+        and inspect.isfunction(value)
+        and value.__module__ == module.__name__
+    ]
+    if len(candidates) != 1:
+        raise LookupError(f"{module.__name__} has no single function returning rows")
+    return candidates[0]
+
+
+def call(function: Callable[..., Any], quick: bool, endpoint: str | None) -> Any:
+    parameters = inspect.signature(function).parameters
+    kwargs: dict[str, Any] = {}
+    if "quick" in parameters:
+        kwargs["quick"] = quick
+    for name in ENDPOINT_NAMES:
+        if name in parameters and endpoint:
+            kwargs[name] = endpoint
+    return function(**kwargs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("module")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--endpoint")
+    args = parser.parse_args()
+    try:
+        module = importlib.import_module(args.module)
+    except ModuleNotFoundError as exc:
+        if exc.name == args.module:
+            sys.exit(MODULE_MISSING)
+        raise
+    rows = call(row_function(module), args.quick, args.endpoint)
+    section = args.module.rpartition(".")[2]
+    # The module's own output (progress lines) went to stdout before; the rows
+    # are the last line.
+    print()
+    print(json.dumps([row_from(row, section).as_dict() for row in rows]))
+
+
+if __name__ == "__main__":
+    main()

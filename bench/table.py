@@ -1,0 +1,159 @@
+"""The benchmark table: one :class:`Row` per figure, printed as text or Markdown.
+
+Every row compares djpyfs with one peer measured in the same run.  The ratio
+is always "how many times better djpyfs is": the peer's time over djpyfs's
+(above 1: djpyfs is faster), or the peer's request count over djpyfs's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass
+class Row:
+    """One line of the table; every field is already formatted text."""
+
+    operation: str
+    djpyfs: str
+    peer: str
+    peer_figure: str
+    ratio: str = ""
+    target: str = ""
+    note: str = ""
+    section: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+HEADERS = {
+    "operation": "Operation",
+    "djpyfs": "djpyfs",
+    "peer": "Peer",
+    "peer_figure": "Peer's figure",
+    "ratio": "Ratio",
+    "target": "Target",
+}
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def seconds(value: float) -> str:
+    """A duration with three significant figures and a sensible unit."""
+    if value >= 1:
+        return f"{value:.3g} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.3g} ms"
+    return f"{value * 1e6:.3g} µs"
+
+
+def requests(count: float) -> str:
+    return f"{count:,.0f} req"
+
+
+def mib(size: float) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def times(peer: float, ours: float) -> str:
+    """``peer / ours`` as ``12x``: how many times better djpyfs is."""
+    if ours == 0:
+        return "∞" if peer else "1x"
+    ratio = peer / ours
+    if ratio >= 100:
+        return f"{ratio:,.0f}x"
+    if ratio >= 10:
+        return f"{ratio:.1f}x"
+    return f"{ratio:.2f}x"
+
+
+def verdict(met: bool, target: str) -> str:
+    return f"{target}: {'met' if met else 'MISSED'}"
+
+
+def _widths(rows: Sequence[Row], columns: Iterable[str]) -> dict[str, int]:
+    return {
+        name: max(len(HEADERS[name]), *(len(getattr(row, name)) for row in rows))
+        for name in columns
+    }
+
+
+def _sections(rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.section, []).append(row)
+    return list(grouped.items())
+
+
+def format_text(rows: Sequence[Row]) -> str:
+    """The table as aligned plain text, one block per section."""
+    columns = list(HEADERS)
+    if not rows:
+        return "(no figures)"
+    widths = _widths(rows, columns)
+    rule = "  ".join("-" * widths[name] for name in columns)
+    lines = ["  ".join(HEADERS[name].ljust(widths[name]) for name in columns), rule]
+    for section, section_rows in _sections(rows):
+        if section:
+            lines.append(f"[{section}]")
+        for row in section_rows:
+            lines.append(
+                "  ".join(getattr(row, name).ljust(widths[name]) for name in columns)
+            )
+            if row.note:
+                lines.append(f"    note: {row.note}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def format_markdown(rows: Sequence[Row]) -> str:
+    """The table as Markdown, one table per section, notes as footnotes."""
+    columns = list(HEADERS)
+    out: list[str] = []
+    notes: list[str] = []
+    for section, section_rows in _sections(rows):
+        if section:
+            out.append(f"\n### {section}\n")
+        out.append("| " + " | ".join(HEADERS[name] for name in columns) + " |")
+        out.append("|" + "|".join("---" for _ in columns) + "|")
+        for row in section_rows:
+            cells = [getattr(row, name).replace("|", "\\|") for name in columns]
+            if row.note:
+                notes.append(row.note)
+                cells[0] += f" [{len(notes)}]"
+            out.append("| " + " | ".join(cells) + " |")
+    if notes:
+        out.append("")
+        out.extend(f"[{number}] {note}  " for number, note in enumerate(notes, 1))
+    return "\n".join(out).strip() + "\n"
+
+
+def row_from(value: object, section: str) -> Row:
+    """Make a :class:`Row` of whatever another benchmark module returned.
+
+    Accepts a :class:`Row`, a mapping or object with (some of) its field names,
+    or a plain sequence of cells in column order.
+    """
+    names = [field.name for field in fields(Row)]
+    if isinstance(value, Row):
+        data = value.as_dict()
+    elif isinstance(value, dict):
+        data = {name: value.get(name, "") for name in names}
+    elif hasattr(value, "_asdict"):
+        data = value._asdict()
+    elif isinstance(value, list | tuple):
+        data = dict(zip(names, value, strict=False))
+    elif hasattr(value, "__dict__"):
+        data = vars(value)
+    else:
+        data = {"operation": str(value)}
+    cells = {
+        name: "" if data.get(name) is None else str(data.get(name, ""))
+        for name in names
+    }
+    cells["section"] = cells["section"] or section
+    return Row(**cells)
