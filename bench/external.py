@@ -8,8 +8,12 @@ Django settings, moto servers and memory do not mix with the others'.
 
 The row function is the module's ``rows`` (or the one public function whose
 name ends in ``rows``).  It is given, where its signature takes them,
-``quick`` and the moto server's endpoint (``endpoint``, ``endpoint_url`` or
-``moto_endpoint``).  Exit status 3 means the module does not exist.
+``quick`` (or else, in quick mode, the small sizes of :data:`QUICK_SIZES`)
+and the moto server's endpoint (``endpoint``, ``endpoint_url`` or
+``moto_endpoint``).  A row is a :class:`~bench.table.Row`, a mapping, or a
+sequence of cells; where the module names its columns in ``COLUMNS``
+(operation, djpyfs, then one column per peer), each row becomes one row per
+peer.  Exit status 3 means the module does not exist.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from bench.table import row_from
+from bench.table import row_from, rows_from_columns
 
 PREFERRED_NAMES = ("rows", "table_rows", "benchmark_rows", "run_rows", "collect_rows")
 ENDPOINT_NAMES = ("endpoint", "endpoint_url", "moto_endpoint")
 MODULE_MISSING = 3
+#: Sizes passed in ``--quick`` mode to row functions without a ``quick`` flag.
+QUICK_SIZES = {"files": 10, "listing": 200}
 
 
 def row_function(module: ModuleType) -> Callable[..., Any]:
@@ -53,6 +59,10 @@ def call(function: Callable[..., Any], quick: bool, endpoint: str | None) -> Any
     kwargs: dict[str, Any] = {}
     if "quick" in parameters:
         kwargs["quick"] = quick
+    elif quick:
+        kwargs.update(
+            (name, value) for name, value in QUICK_SIZES.items() if name in parameters
+        )
     for name in ENDPOINT_NAMES:
         if name in parameters and endpoint:
             kwargs[name] = endpoint
@@ -71,12 +81,21 @@ def main() -> None:
         if exc.name == args.module:
             sys.exit(MODULE_MISSING)
         raise
-    rows = call(row_function(module), args.quick, args.endpoint)
+    values = call(row_function(module), args.quick, args.endpoint)
     section = args.module.rpartition(".")[2]
+    columns = getattr(module, "COLUMNS", None)
+    if (
+        columns
+        and len(columns) > 2
+        and all(isinstance(v, list | tuple) for v in values)
+    ):
+        rows = rows_from_columns(values, columns, section)
+    else:
+        rows = [row_from(value, section) for value in values]
     # The module's own output (progress lines) went to stdout before; the rows
     # are the last line.
     print()
-    print(json.dumps([row_from(row, section).as_dict() for row in rows]))
+    print(json.dumps([row.as_dict() for row in rows]))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ is always "how many times better djpyfs is": the peer's time over djpyfs's
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -157,3 +158,57 @@ def row_from(value: object, section: str) -> Row:
     }
     cells["section"] = cells["section"] or section
     return Row(**cells)
+
+
+_REQUESTS = re.compile(r"([\d.,]+)\s*req")
+_SECONDS = re.compile(r"([\d.,]+)\s*(µs|us|ms|s)\b")
+_UNITS = {"µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def parse_figure(text: str) -> tuple[float | None, float | None]:
+    """``(requests, seconds)`` read from a figure such as ``"2 req, 3.1 ms"``."""
+    found_requests = _REQUESTS.search(text)
+    found_seconds = _SECONDS.search(_REQUESTS.sub("", text))
+    return (
+        float(found_requests.group(1).replace(",", "")) if found_requests else None,
+        float(found_seconds.group(1).replace(",", "")) * _UNITS[found_seconds.group(2)]
+        if found_seconds
+        else None,
+    )
+
+
+def ratio_of_figures(ours: str, theirs: str) -> str:
+    """The ratio column for two figures given as text, where both can be read."""
+    our_requests, our_seconds = parse_figure(ours)
+    their_requests, their_seconds = parse_figure(theirs)
+    parts = []
+    if our_seconds is not None and their_seconds is not None:
+        parts.append(f"{times(their_seconds, our_seconds)} time")
+    if our_requests is not None and their_requests is not None:
+        parts.append(f"{times(their_requests, our_requests)} req")
+    return ", ".join(parts)
+
+
+def rows_from_columns(
+    values: Sequence[Sequence[object]], columns: Sequence[str], section: str
+) -> list[Row]:
+    """Rows of a table with one column per peer: one :class:`Row` per peer.
+
+    ``columns`` names the cells of each value: the operation, djpyfs, then
+    one peer per column.
+    """
+    out = []
+    for value in values:
+        cells = [str(cell) for cell in value]
+        for peer, figure in zip(columns[2:], cells[2:], strict=False):
+            out.append(
+                Row(
+                    cells[0],
+                    cells[1],
+                    peer,
+                    figure,
+                    ratio_of_figures(cells[1], figure),
+                    section=section,
+                )
+            )
+    return out
