@@ -71,6 +71,7 @@ class Plan:
     """Sizes and repetitions; ``--quick`` shrinks them for development."""
 
     expire_sizes: list[int] = field(default_factory=lambda: [1000, 10000])
+    expire_backends: tuple[str, ...] = ("local", "s3")
     expire_runs: int = 3
     predecessor_expire_runs: int = 3
     #: Above this many files the predecessor's S3 sweep is extrapolated linearly
@@ -208,7 +209,7 @@ class Bench:
 
     def expire(self) -> list[Row]:
         rows = []
-        for backend in ("local", "s3"):
+        for backend in self.plan.expire_backends:
             predecessor_at: dict[int, dict[str, float]] = {}
             for n in self.plan.expire_sizes:
                 rows.append(self._expire_row(backend, n, predecessor_at))

@@ -13,6 +13,7 @@ import pytest
 
 from bench.moto_server import MotoServer, request_count
 from bench.runner import Bench, Plan
+from bench.table import rows_from_columns
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def bench_endpoint():
 
 @pytest.fixture
 def bench(bench_endpoint, tmp_path) -> Bench:
-    plan = Plan(expire_sizes=[5], expire_runs=1)
+    plan = Plan(expire_sizes=[5], expire_runs=1, expire_backends=("s3",))
     return Bench(plan, bench_endpoint, predecessor_python=None, workdir=tmp_path)
 
 
@@ -42,17 +43,27 @@ def test_moto_server_counts_the_requests_it_serves(bench_endpoint):
 
 
 def test_expire_section_measures_djpyfs_and_checks_the_survivors(bench):
-    rows = bench.expire()
+    [row] = bench.expire()
 
-    assert [row.operation for row in rows] == [
-        "expire_objects(), 5 expired + 5 live, local",
-        "expire_objects(), 5 expired + 5 live, s3",
-    ]
-    assert rows[1].djpyfs.endswith(", 1 req")
-    assert all(row.peer_figure == "not available" for row in rows)
+    assert row.operation == "expire_objects(), 5 expired + 5 live, s3"
+    assert row.djpyfs.endswith(", 1 req")
+    assert row.peer_figure == "not available"
 
 
 def test_a_missing_benchmark_module_is_reported_as_not_available(bench):
     [row] = bench.external("no_such_benchmark")
 
     assert row.djpyfs == "not available"
+
+
+def test_a_table_with_one_column_per_peer_becomes_one_row_per_peer():
+    rows = rows_from_columns(
+        [("read 1 KiB", "1 req, 2.0 ms", "3 req, 8.0 ms", "2 req, 1.0 ms")],
+        ("operation", "djpyfs", "fs-s3fs", "django-storages"),
+        section="s3",
+    )
+
+    assert [(row.peer, row.ratio) for row in rows] == [
+        ("fs-s3fs", "4.00x time, 3.00x req"),
+        ("django-storages", "0.50x time, 2.00x req"),
+    ]
