@@ -54,13 +54,12 @@ PREDECESSOR = "openedx-django-pyfs 4.0.0"
 CREDENTIALS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
 #: Why a large file costs memory on S3, shown where the memory target is missed.
 S3_TRANSFER_NOTE = (
-    "On S3 the file goes through boto3's transfer manager (s3transfer) with its "
-    "default TransferConfig. An upload from a file object reads about a dozen "
-    "parts ahead whatever max_concurrency is (measured here for 512 MiB: "
-    "100-125 MiB growth with 8 MiB parts and 2-10 threads, 72 MiB with 5 MiB "
-    "parts); a download buffers about 7 MiB per thread (67 MiB with the default "
-    "10 threads, 18 MiB with 2). Bounding it takes a TransferConfig with fewer "
-    "threads and smaller parts, or a multipart loop of our own, in djpyfs/s3/."
+    "Uploads go through boto3's transfer manager (s3transfer), which buffers up "
+    "to max_in_memory_upload_chunks parts (default 10) read ahead from a file "
+    "object, whatever max_concurrency is: with 8 MiB parts that is about 100 MiB. "
+    "Measured here on 512 MiB with 4 threads: 107 MiB growth at the default, "
+    "59 MiB with 4 chunks, 37 MiB with 2. Setting that attribute on djpyfs's "
+    "TransferConfig (djpyfs/s3/client.py) would meet the target."
 )
 #: "At most one request per 1,000 expired files plus a constant": the constant.
 EXPIRE_REQUEST_CONSTANT = 2
