@@ -291,7 +291,7 @@ class Bench:
 
     def get_url(self) -> list[Row]:
         section = "get_url() on S3 (presigning, no network)"
-        operation = "get_url(name, timeout=60), per call"
+        operation = "get_url(name, timeout=60), CPU time per call"
         n, runs = self.plan.url_calls, self.plan.url_runs
         spec = {"op": "get_url", "n": n, "runs": runs, "djfs": self.djfs("s3")}
         log(f"get_url: {n:,} calls x {runs} runs, djpyfs and bare boto3")
