@@ -28,6 +28,7 @@ import math
 import os
 import platform
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -605,6 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     plan = Plan.quick() if args.quick else Plan()
+    # On SIGTERM, unwind as on Ctrl-C so that moto's server and the running
+    # worker are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     rows: list[Row] = []
