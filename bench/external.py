@@ -6,14 +6,15 @@ each exposing a function that returns table rows.  The runner calls each in
 a fresh process (``python -m bench.external bench.storage``) so that their
 Django settings, moto servers and memory do not mix with the others'.
 
-The row function is the module's ``rows`` (or the one public function whose
-name ends in ``rows``).  It is given, where its signature takes them,
+The row function is the module's ``rows`` or ``run`` (or the one public
+function whose name ends in ``rows``).  It is given, where its signature takes them,
 ``quick`` (or else, in quick mode, the small sizes of :data:`QUICK_SIZES`)
 and the moto server's endpoint (``endpoint``, ``endpoint_url`` or
 ``moto_endpoint``).  A row is a :class:`~bench.table.Row`, a mapping, or a
 sequence of cells; where the module names its columns in ``COLUMNS``
 (operation, djpyfs, then one column per peer), each row becomes one row per
-peer.  Exit status 3 means the module does not exist.
+peer; records naming a ``tool`` are paired by operation, djpyfs's tool against
+each other.  Exit status 3 means the module does not exist.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from bench.table import row_from, rows_from_columns
+from bench.table import row_from, rows_from_columns, rows_from_records
 
-PREFERRED_NAMES = ("rows", "table_rows", "benchmark_rows", "run_rows", "collect_rows")
+PREFERRED_NAMES = ("rows", "table_rows", "benchmark_rows", "run_rows", "run")
 ENDPOINT_NAMES = ("endpoint", "endpoint_url", "moto_endpoint")
 MODULE_MISSING = 3
 #: Sizes passed in ``--quick`` mode to row functions without a ``quick`` flag.
-QUICK_SIZES = {"files": 10, "listing": 200}
+QUICK_SIZES = {"files": 10, "listing": 200, "objects": 1000}
 
 
 def row_function(module: ModuleType) -> Callable[..., Any]:
@@ -90,6 +91,8 @@ def main() -> None:
         and all(isinstance(v, list | tuple) for v in values)
     ):
         rows = rows_from_columns(values, columns, section)
+    elif values and all(isinstance(v, dict) and "tool" in v for v in values):
+        rows = rows_from_records(values, section)
     else:
         rows = [row_from(value, section) for value in values]
     # The module's own output (progress lines) went to stdout before; the rows

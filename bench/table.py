@@ -7,6 +7,7 @@ is always "how many times better djpyfs is": the peer's time over djpyfs's
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -211,4 +212,59 @@ def rows_from_columns(
                     section=section,
                 )
             )
+    return out
+
+
+#: Names other benchmark modules give djpyfs's side in their "tool" column.
+OUR_TOOLS = frozenset({"djpyfs", "StorageFS", "PyFSStorage", "NamespaceFS"})
+
+
+def _record_figure(record: dict) -> str:
+    parts = []
+    if record.get("seconds") is not None:
+        parts.append(seconds(float(record["seconds"])))
+    if record.get("requests") is not None:
+        parts.append(requests(float(record["requests"])))
+    return ", ".join(parts) or str(record.get("figure", ""))
+
+
+def rows_from_records(records: Sequence[dict], section: str) -> list[Row]:
+    """Rows of a long table, one record per (operation, tool): one Row per peer.
+
+    Each record has ``operation``, ``tool`` and figures (``seconds``,
+    ``requests``); djpyfs's side is the tool named in :data:`OUR_TOOLS`.
+    Where a record has ``requests_per_1000_keys`` and ``keys``, the target
+    "at most one request per 1,000 keys listed" is checked.
+    """
+    by_operation: dict[str, list[dict]] = {}
+    for record in records:
+        by_operation.setdefault(str(record.get("operation", "")), []).append(record)
+    out = []
+    for operation, group in by_operation.items():
+        ours = [record for record in group if record.get("tool") in OUR_TOOLS]
+        peers = [record for record in group if record.get("tool") not in OUR_TOOLS]
+        for our in ours:
+            label = f"{operation} ({our['tool']})"
+            if "keys" in our:
+                label += f", {int(our['keys']):,} keys"
+            target = ""
+            if "requests_per_1000_keys" in our and "keys" in our:
+                # One request per started 1,000 keys: S3 lists 1,000 per page.
+                allowed = max(1, math.ceil(int(our["keys"]) / 1000))
+                met = float(our.get("requests", 0)) <= allowed
+                target = verdict(met, f"<={allowed} req (1 per 1,000 keys)")
+            figure = _record_figure(our)
+            for peer in peers or [{}]:
+                peer_figure = _record_figure(peer) if peer else ""
+                out.append(
+                    Row(
+                        label,
+                        figure,
+                        str(peer.get("tool", "")),
+                        peer_figure,
+                        ratio_of_figures(figure, peer_figure) if peer else "",
+                        target,
+                        section=section,
+                    )
+                )
     return out
