@@ -13,7 +13,7 @@ import pytest
 
 from bench.moto_server import MotoServer, request_count
 from bench.runner import Bench, Plan
-from bench.table import rows_from_columns
+from bench.table import rows_from_columns, rows_from_records
 
 
 @pytest.fixture(scope="module")
@@ -66,4 +66,37 @@ def test_a_table_with_one_column_per_peer_becomes_one_row_per_peer():
     assert [(row.peer, row.ratio) for row in rows] == [
         ("fs-s3fs", "4.00x time, 3.00x req"),
         ("django-storages", "0.50x time, 2.00x req"),
+    ]
+
+
+def test_records_naming_a_tool_are_paired_by_operation_with_djpyfs_first():
+    rows = rows_from_records(
+        [
+            {
+                "operation": "walk",
+                "tool": "django-storages",
+                "keys": 2000,
+                "requests": 80,
+                "seconds": 0.5,
+                "requests_per_1000_keys": 40,
+            },
+            {
+                "operation": "walk",
+                "tool": "StorageFS",
+                "keys": 2000,
+                "requests": 2,
+                "seconds": 0.25,
+                "requests_per_1000_keys": 1,
+            },
+        ],
+        section="listing",
+    )
+
+    assert [(row.operation, row.peer, row.ratio, row.target) for row in rows] == [
+        (
+            "walk (StorageFS), 2,000 keys",
+            "django-storages",
+            "2.00x time, 40.0x req",
+            "<=2 req (1 per 1,000 keys): met",
+        ),
     ]
