@@ -11,8 +11,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from bench import sections
+from bench.harness import Bench, Plan
 from bench.moto_server import MotoServer, request_count
-from bench.runner import Bench, Plan
 from bench.table import rows_from_columns, rows_from_records
 
 
@@ -43,7 +44,7 @@ def test_moto_server_counts_the_requests_it_serves(bench_endpoint):
 
 
 def test_expire_section_measures_djpyfs_and_checks_the_survivors(bench):
-    [row] = bench.expire()
+    [row] = sections.expire(bench)
 
     assert row.operation == "expire_objects(), 5 expired + 5 live, s3"
     assert row.djpyfs.endswith(", 1 req")
@@ -51,7 +52,7 @@ def test_expire_section_measures_djpyfs_and_checks_the_survivors(bench):
 
 
 def test_a_missing_benchmark_module_is_reported_as_not_available(bench):
-    [row] = bench.external("no_such_benchmark")
+    [row] = sections.external(bench, "no_such_benchmark")
 
     assert row.djpyfs == "not available"
 
