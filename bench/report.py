@@ -61,7 +61,10 @@ def results_markdown(rows: list[Row], command: str, elapsed: float, load: str) -
     ]
     if missed:
         lines += ["## Targets missed", ""]
+        numbers = table.note_numbers(rows)
         lines += [
-            f"- {row.operation}: {row.note or 'see the notes above.'}" for row in missed
+            f"- {row.operation}: "
+            + (f"see [{numbers[id(row)]}]." if row.note else "not explained yet.")
+            for row in missed
         ]
     return "\n".join(lines).rstrip() + "\n"

@@ -112,6 +112,12 @@ def format_text(rows: Sequence[Row]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def note_numbers(rows: Sequence[Row]) -> dict[int, int]:
+    """The footnote number of each row with a note, by ``id(row)``."""
+    numbered = [row for _, group in _sections(rows) for row in group if row.note]
+    return {id(row): number for number, row in enumerate(numbered, 1)}
+
+
 def format_markdown(rows: Sequence[Row]) -> str:
     """The table as Markdown, one table per section, notes as footnotes."""
     columns = list(HEADERS)
