@@ -14,7 +14,9 @@ and the moto server's endpoint (``endpoint``, ``endpoint_url`` or
 sequence of cells; where the module names its columns in ``COLUMNS``
 (operation, djpyfs, then one column per peer), each row becomes one row per
 peer; records naming a ``tool`` are paired by operation, djpyfs's tool against
-each other.  Exit status 3 means the module does not exist.
+each other; records holding both sides (``ours_seconds``, ``peer_seconds``)
+become one row each, checked against the module's ``TIME_TARGETS``.
+Exit status 3 means the module does not exist.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from bench.table import row_from, rows_from_columns, rows_from_records
+from bench.table import row_from, rows_from_columns, rows_from_pairs, rows_from_records
 
 PREFERRED_NAMES = ("rows", "table_rows", "benchmark_rows", "run_rows", "run")
 ENDPOINT_NAMES = ("endpoint", "endpoint_url", "moto_endpoint")
@@ -70,6 +72,10 @@ def call(function: Callable[..., Any], quick: bool, endpoint: str | None) -> Any
     return function(**kwargs)
 
 
+def _field(value: Any, name: str) -> Any:
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module")
@@ -93,6 +99,8 @@ def main() -> None:
         rows = rows_from_columns(values, columns, section)
     elif values and all(isinstance(v, dict) and "tool" in v for v in values):
         rows = rows_from_records(values, section)
+    elif values and all(_field(v, "ours_seconds") is not None for v in values):
+        rows = rows_from_pairs(values, section, getattr(module, "TIME_TARGETS", None))
     else:
         rows = [row_from(value, section) for value in values]
     # The module's own output (progress lines) went to stdout before; the rows

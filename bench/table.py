@@ -274,3 +274,60 @@ def rows_from_records(records: Sequence[dict], section: str) -> list[Row]:
                     )
                 )
     return out
+
+
+#: Operations whose S3 requests must not exceed the peer's (PyFSStorage's target).
+REQUEST_TARGET_OPERATIONS = frozenset({"save", "open+read", "read"})
+
+
+def rows_from_pairs(
+    values: Sequence[object], section: str, time_targets: dict | None = None
+) -> list[Row]:
+    """Rows of objects holding both sides' figures of one operation.
+
+    Each has ``operation``, ``ours`` and ``peer`` (the names of the two
+    sides), ``ours_seconds`` and ``peer_seconds``, and optionally ``group``,
+    ``size``, ``ours_requests`` and ``peer_requests``.  ``time_targets``
+    maps a size to the largest allowed ratio of djpyfs's time to the peer's,
+    checked where there are no request counts (local disk).
+    """
+    out = []
+    for value in values:
+        get = (
+            value.get
+            if isinstance(value, dict)
+            else lambda k, v=value: getattr(v, k, None)
+        )
+        ours_s, peer_s = float(get("ours_seconds")), float(get("peer_seconds"))
+        ours_req, peer_req = get("ours_requests"), get("peer_requests")
+        size = get("size") or ""
+        label = " ".join(str(part) for part in (get("operation"), size) if part)
+        group = get("group")
+        operation = (
+            f"{group}: {label}, {get('ours')}" if group else f"{label}, {get('ours')}"
+        )
+        ours_figure, peer_figure = seconds(ours_s), seconds(peer_s)
+        ratio = f"{times(peer_s, ours_s)} time"
+        target = ""
+        if ours_req is not None and peer_req is not None:
+            ours_figure += f", {float(ours_req):g} req"
+            peer_figure += f", {float(peer_req):g} req"
+            ratio += f", {times(float(peer_req), float(ours_req))} req"
+            if get("operation") in REQUEST_TARGET_OPERATIONS:
+                met = float(ours_req) <= float(peer_req)
+                target = verdict(met, "req <= peer's")
+        elif time_targets and size in time_targets:
+            allowed = time_targets[size]
+            target = verdict(ours_s <= allowed * peer_s, f"time within {allowed}x")
+        out.append(
+            Row(
+                operation,
+                ours_figure,
+                str(get("peer")),
+                peer_figure,
+                ratio,
+                target,
+                section=section,
+            )
+        )
+    return out
