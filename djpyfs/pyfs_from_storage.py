@@ -28,6 +28,8 @@ from fs.path import abspath, dirname, join, normpath
 from fs.subfs import SubFS
 from fs.walk import BoundWalker, Walker
 
+from djpyfs.exceptions import fs_message
+from djpyfs.signed_urls import url_lifetime
 from djpyfs.storage_access import Entry, access_for, storage_errors, storage_name
 from djpyfs.storage_files import ReadOnlyFile, SpooledWriteFile
 
@@ -71,9 +73,12 @@ class StorageFS(FS):
     Raises:
         InvalidStorageError: (an ``ImproperlyConfigured``) the alias is not
             in ``STORAGES``.
+        TypeError: ``storage`` is neither a ``Storage`` nor a ``str``.
 
     Empty directories are kept with a marker (see :mod:`djpyfs.storage_access`),
     and files are written under exactly the name asked for, never renamed.
+    Names with a backslash are refused (``InvalidCharsInPath``): storages
+    would take it for a directory separator.
     """
 
     walker_class = StorageWalker
@@ -81,7 +86,11 @@ class StorageFS(FS):
     _meta = {
         # Storages key files by exact name (S3, memory, Linux disks).
         "case_insensitive": False,
-        "invalid_path_chars": "\0",
+        # Django's storages read a backslash as a separator: FileSystemStorage
+        # reports a file saved as a\b as "a/b", S3Storage writes x\..\f to
+        # the key "f".  Such a name would reach another file than the one
+        # asked for, so it is refused up front.
+        "invalid_path_chars": "\0\\",
         "max_path_length": None,
         "max_sys_path_length": None,
         "network": True,
@@ -98,6 +107,11 @@ class StorageFS(FS):
             self.alias: str | None = storage
             self.storage = storages[storage]
         else:
+            if not isinstance(storage, Storage):
+                raise TypeError(
+                    "StorageFS takes a Django Storage or the alias of a "
+                    f"settings.STORAGES entry, not {type(storage).__name__}."
+                )
             self.alias = None
             self.storage = storage
         self._access = access_for(self.storage)
@@ -293,27 +307,32 @@ class StorageFS(FS):
 
     # ------------------------------------------------------------ djpyfs API
 
-    def get_url(self, path: str, timeout: int = 0) -> str:
+    def get_url(self, path: str, timeout: float = 0) -> str:
         """Return the storage's URL for ``path``.
 
         Arguments:
             path: the file's path.
             timeout: if above 0, asks for a URL that stops working after that
-                many seconds, from storages whose ``url()`` takes ``expire``
-                (django-storages' S3); other storages' URLs do not expire.
+                many seconds (rounded up), from storages whose ``url()``
+                takes ``expire`` (django-storages' S3); other storages' URLs
+                do not expire.
 
         Raises:
             NoURL: the storage makes no URLs (e.g. no ``base_url``).
+            ValueError: ``timeout`` is negative.
         """
         self.check()
         name = self._name(path)
-        url = self._access.url(name, int(timeout or 0))
+        url = self._access.url(name, url_lifetime(timeout))
         if url is None:
             raise errors.NoURL(
                 path,
                 "download",
-                msg=f"{self!r} has no URL for {path!r}: the storage makes none "
-                "(for FileSystemStorage/InMemoryStorage, set base_url or MEDIA_URL)",
+                msg=fs_message(
+                    f"{self!r} has no URL for {path!r}: the storage makes none "
+                    "(for FileSystemStorage/InMemoryStorage, set base_url or "
+                    "MEDIA_URL)"
+                ),
             )
         return url
 
@@ -349,9 +368,12 @@ class StorageFS(FS):
         alias = self.storage_alias()
         if alias is None:
             raise errors.Unsupported(
-                msg=f"{self!r} cannot expire files: its storage is not an entry of "
-                "settings.STORAGES, so a later sweep could not find it again. "
-                "Open it as StorageFS('<alias>') or with storages['<alias>']."
+                msg=fs_message(
+                    f"{self!r} cannot expire files: its storage is not an entry "
+                    "of settings.STORAGES, so a later sweep could not find it "
+                    "again. Open it as StorageFS('<alias>') or with "
+                    "storages['<alias>']."
+                )
             )
         set_expiration(
             storage_module(alias),

@@ -20,6 +20,7 @@ import inspect
 import io
 import logging
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, Storage
 from fs import errors
 
-from djpyfs.exceptions import SuspiciousPath
+from djpyfs.exceptions import SuspiciousPath, fs_message
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ DIR_MARKER = ".djpyfs-dir"
 #: Attempts at writing a file under its exact name before giving up (see
 #: :meth:`StorageAccess.save`).
 SAVE_ATTEMPTS = 3
+
+#: What Django's ``Storage.get_alternative_name()`` puts between a file's
+#: root and extension.  The lookahead finds overlapping candidates.
+_ALTERNATIVE_SUFFIX = re.compile(r"(?=(_[A-Za-z0-9]{7}))")
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,9 @@ def _translate_other(exc: Exception, path: str) -> Exception:
             from djpyfs.s3.errors import translate_client_error
 
             return translate_client_error(exc, "", path)
-    return errors.OperationFailed(path, exc=exc, msg=f"{type(exc).__name__}: {exc}")
+    return errors.OperationFailed(
+        path, exc=exc, msg=fs_message(f"{type(exc).__name__}: {exc}")
+    )
 
 
 def has_real_directories(storage: Storage) -> bool:
@@ -199,8 +206,13 @@ class StorageAccess:
         into the old file without truncating it), so the old file is deleted
         first unless :attr:`saves_in_place`.  If a concurrent writer creates
         the name between that delete and ``_save()``, the storage answers
-        with another name: that stray copy is removed and the write retried.
-        Readers may briefly see no file between delete and save.
+        with an alternative name: that stray copy is removed and the write
+        retried.  Readers may briefly see no file between delete and save.
+
+        Raises:
+            InvalidPath: the storage saved the content under another name
+                than an alternative of ``name`` (it rewrote the name).
+            ResourceLocked: the name kept being taken by concurrent writers.
         """
         for attempt in range(SAVE_ATTEMPTS):
             with storage_errors(name):
@@ -211,6 +223,8 @@ class StorageAccess:
                 saved = self.storage._save(name, File(content, name))
                 if saved.replace("\\", "/") == name:
                     return
+                if not self._is_alternative_name(name, saved):
+                    raise self._rewritten(name, saved)
                 logger.warning(
                     "Storage saved %r as %r (written concurrently?); retrying",
                     name,
@@ -218,7 +232,48 @@ class StorageAccess:
                 )
                 self.storage.delete(saved)
         raise errors.ResourceLocked(
-            name, msg=f"{name!r} kept being written to concurrently"
+            name, msg=fs_message(f"{name!r} kept being written to concurrently")
+        )
+
+    def _is_alternative_name(self, name: str, saved: str) -> bool:
+        """Whether ``saved`` is a name Django's ``get_available_name()`` made
+        for ``name``: ``<root>_<7 random letters/digits><ext>`` beside it.
+
+        Only then may the save loop delete ``saved``: such a name was free
+        when the storage picked it (and ``FileSystemStorage`` creates it with
+        ``O_EXCL``), so the file there is the copy just written and nobody
+        else's.  Any other answer means the storage rewrote the name (a
+        backslash read as a separator, characters stripped...): ``saved``
+        may be an existing file of someone else's, which must not be
+        deleted.  A storage with its own ``get_alternative_name()`` gets no
+        benefit of the doubt.
+        """
+        if type(self.storage).get_alternative_name is not (
+            Storage.get_alternative_name
+        ):
+            return False
+        directory, base = posixpath.split(name)
+        saved_directory, saved_base = posixpath.split(saved.replace("\\", "/"))
+        if saved_directory != directory:
+            return False
+        return any(
+            saved_base[: match.start(1)] + saved_base[match.end(1) :] == base
+            for match in _ALTERNATIVE_SUFFIX.finditer(saved_base)
+        )
+
+    @staticmethod
+    def _rewritten(name: str, saved: str) -> errors.InvalidPath:
+        logger.error(
+            "Storage saved %r as %r: it rewrites this name; nothing deleted",
+            name,
+            saved,
+        )
+        return errors.InvalidPath(
+            name,
+            msg=fs_message(
+                f"the storage saved {name!r} as {saved!r}: it rewrites this "
+                f"name, so it cannot be used; {saved!r} is left as it is"
+            ),
         )
 
     def delete(self, name: str) -> None:

@@ -16,6 +16,7 @@ from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 from fs import errors
 
+from djpyfs.exceptions import fs_message
 from djpyfs.s3.errors import translate_client_error, translate_key_error
 from djpyfs.s3.listing import PAGE_SIZE
 
@@ -66,5 +67,7 @@ def raise_for_failures(path: str, failures: Mapping[str, Exception]) -> None:
     raise errors.OperationFailed(
         path,
         exc=error,
-        msg=f"{len(failures)} keys could not be deleted, e.g. {key!r}: {error}",
+        msg=fs_message(
+            f"{len(failures)} keys could not be deleted, e.g. {key!r}: {error}"
+        ),
     )

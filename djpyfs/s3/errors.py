@@ -36,6 +36,8 @@ from botocore.exceptions import (
 )
 from fs import errors
 
+from djpyfs.exceptions import fs_message
+
 #: Error codes meaning "no such key".  HEAD requests have no body, so S3 (and
 #: moto) only give the HTTP status there.
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
@@ -69,7 +71,9 @@ class BucketNotFound(errors.OperationFailed):
 
     def __init__(self, bucket: str, path: str = "", exc: Exception | None = None):
         self.bucket = bucket
-        super().__init__(path=path, exc=exc, msg=f"S3 bucket {bucket!r} does not exist")
+        super().__init__(
+            path=path, exc=exc, msg=fs_message(f"S3 bucket {bucket!r} does not exist")
+        )
 
 
 def error_code(exc: ClientError) -> str:
@@ -99,12 +103,16 @@ def translate_client_error(exc: Exception, bucket: str, path: str = "") -> Excep
             return errors.FileExists(path, exc=exc)
         if code in _DENIED:
             message = exc.response.get("Error", {}).get("Message") or code
-            return errors.PermissionDenied(path, exc=exc, msg=f"S3: {message}")
-        return errors.OperationFailed(path, exc=exc, msg=f"S3 error {code}: {exc}")
+            return errors.PermissionDenied(
+                path, exc=exc, msg=fs_message(f"S3: {message}")
+            )
+        return errors.OperationFailed(
+            path, exc=exc, msg=fs_message(f"S3 error {code}: {exc}")
+        )
     if isinstance(exc, EndpointConnectionError | ConnectionError | ReadTimeoutError):
-        return errors.RemoteConnectionError(path, exc=exc, msg=str(exc))
+        return errors.RemoteConnectionError(path, exc=exc, msg=fs_message(str(exc)))
     if isinstance(exc, BotoCoreError | Boto3Error):
-        return errors.OperationFailed(path, exc=exc, msg=str(exc))
+        return errors.OperationFailed(path, exc=exc, msg=fs_message(str(exc)))
     return exc
 
 

@@ -76,6 +76,17 @@ def test_a_key_a_bulk_delete_refuses_maps_as_a_single_request_would(code, error)
     assert translated.path == "a.txt"
 
 
+@pytest.mark.parametrize("code", ["AccessDenied", "InternalError"])
+def test_braces_in_s3s_message_survive_str(code):
+    # pyfilesystem formats msg with the error's attributes: {key} would fail.
+    entry = {"Key": "ns/{key}.txt", "Code": code, "Message": "no {key} for you"}
+
+    translated = translate_key_error(entry, "DeleteObjects", "bucket", "{key}.txt")
+
+    assert "no {key} for you" in str(translated)
+    assert "no {key} for you" in repr(translated)
+
+
 def test_a_missing_file_is_resource_not_found(s3fs):
     with pytest.raises(errors.ResourceNotFound, match=r"'dir/file\.txt'"):
         s3fs.readbytes("dir/file.txt")

@@ -94,3 +94,56 @@ def test_copies_a_storage_into_a_djfs_namespace(storage_alias, settings, tmp_pat
 def test_an_unknown_location_syntax_is_refused(spec):
     with pytest.raises(CommandError, match="storage:<alias>"):
         _copy(spec, "mem://")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["storage:no-such-alias", "mem://"],
+            "Cannot open SRC 'storage:no-such-alias'",
+        ),
+        (["mem://", "nosuchscheme://x"], "Cannot open DST 'nosuchscheme://x'"),
+        (["mem://", "djfs:../escape"], "Cannot open DST 'djfs:../escape'"),
+    ],
+)
+def test_a_side_that_cannot_be_opened_is_named(args, message):
+    with pytest.raises(CommandError, match=message):
+        _copy(*args)
+
+
+def test_a_file_given_as_a_side_is_refused(tmp_path):
+    (tmp_path / "f.txt").write_bytes(b"x")
+
+    with pytest.raises(CommandError, match="is a file, not a directory"):
+        _copy(f"osfs://{tmp_path / 'f.txt'}", "mem://")
+
+
+def test_copying_a_directory_into_itself_is_refused(source):
+    url, osfs = source
+
+    with pytest.raises(CommandError, match="inside it"):
+        _copy(url, f"{url}/photos")
+    with pytest.raises(CommandError, match="inside it"):
+        _copy(url, url)
+    assert sorted(osfs.walk.files()) == ["/photos/2024/a b.jpg", "/ünï.txt"]
+
+
+def test_copying_a_storage_onto_itself_is_refused(storage_alias):
+    with pytest.raises(CommandError, match="inside it"):
+        _copy(f"storage:{storage_alias}", f"storage:{storage_alias}")
+
+
+def test_a_file_the_destination_refuses_is_reported_and_the_rest_copied(
+    source, storage_alias
+):
+    url, osfs = source
+    # A backslash is a plain character on Linux disks; storages refuse it.
+    osfs.writebytes("x\\..\\ünï.txt", b"not this one")
+
+    with pytest.raises(CommandError, match="1 files and 0 directories"):
+        _copy(url, f"storage:{storage_alias}")
+
+    target = StorageFS(storage_alias)
+    assert target.readbytes("ünï.txt") == b"u" * 10
+    assert target.readbytes("photos/2024/a b.jpg") == b"a" * 100

@@ -128,6 +128,40 @@ def test_a_missing_bucket_raises_a_pyfilesystem_error(request):
         StorageFS(storage).listdir("/")
 
 
+def test_a_name_with_a_backslash_is_refused_and_touches_no_other_file(storagefs):
+    # Storages read a backslash as "/": x\..\victim.txt would be victim.txt.
+    storagefs.writebytes("victim.txt", b"keep me")
+
+    with pytest.raises(errors.InvalidCharsInPath):
+        storagefs.writebytes("x\\..\\victim.txt", b"overwritten")
+
+    assert storagefs.readbytes("victim.txt") == b"keep me"
+    assert storagefs.listdir("/") == ["victim.txt"]
+
+
+class LowercasingStorage(FileSystemStorage):
+    """A storage that changes the name it is given, as some custom ones do."""
+
+    def _save(self, name, content):
+        return super()._save(name.lower(), content)
+
+
+def test_a_storage_that_renames_files_raises_and_deletes_nothing(tmp_path):
+    storage = LowercasingStorage(location=tmp_path)
+    storage.save("report.txt", io.BytesIO(b"someone else's"))
+    filesystem = StorageFS(storage)
+
+    with pytest.raises(errors.InvalidPath, match="rewrites this name"):
+        filesystem.writebytes("REPORT.txt", b"mine")
+
+    assert storage.open("report.txt").read() == b"someone else's"
+
+
+def test_storagefs_of_something_else_than_a_storage_is_a_type_error():
+    with pytest.raises(TypeError, match="not int"):
+        StorageFS(5)
+
+
 # ---------------------------------------------------------------- URLs
 
 
@@ -146,6 +180,21 @@ def test_get_url_passes_the_timeout_to_s3(s3_storage):
     assert abs(int(expires) - (time.time() + 60)) < 10
 
 
+def test_get_url_rounds_a_fractional_timeout_up(s3_storage):
+    # int() would make 0.5 "no timeout": the storage's default of an hour.
+    url = StorageFS(s3_storage).get_url("a.txt", timeout=0.5)
+
+    (expires,) = parse_qs(urlsplit(url).query)["Expires"]
+    assert abs(int(expires) - (time.time() + 1)) < 10
+
+
+def test_get_url_refuses_a_negative_timeout(storagefs):
+    storagefs.writebytes("a.txt", b"x")
+
+    with pytest.raises(ValueError, match="positive"):
+        storagefs.get_url("a.txt", timeout=-1)
+
+
 def test_a_storage_without_urls_raises_no_url(tmp_path, settings):
     settings.MEDIA_URL = None
     filesystem = StorageFS(FileSystemStorage(location=tmp_path))
@@ -153,6 +202,17 @@ def test_a_storage_without_urls_raises_no_url(tmp_path, settings):
     with pytest.raises(errors.NoURL, match="base_url"):
         filesystem.get_url("a.txt")
     assert not filesystem.hasurl("a.txt")
+
+
+def test_error_messages_keep_braces_of_file_names(tmp_path, settings):
+    # pyfilesystem formats an error's message with the error's attributes.
+    settings.MEDIA_URL = None
+    filesystem = StorageFS(FileSystemStorage(location=tmp_path))
+
+    with pytest.raises(errors.NoURL) as raised:
+        filesystem.get_url("{year}.txt")
+
+    assert "no URL for '{year}.txt'" in str(raised.value)
 
 
 # ---------------------------------------------------------------- expiry

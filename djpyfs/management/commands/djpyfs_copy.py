@@ -13,16 +13,36 @@ interrupted copy is resumed by running the command again.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import fs.copy
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.management.base import BaseCommand, CommandError
 from fs.base import FS
-from fs.errors import FSError
+from fs.errors import FSError, IllegalBackReference, NoSysPath
+from fs.opener.errors import OpenerError
+from fs.opener.parse import parse_fs_url
 from fs.path import dirname
 
+from djpyfs.exceptions import error_text
+
 SYNTAX = "storage:<alias>, djfs:<namespace> or an FS URL containing '://'"
+
+#: Errors meaning "this file (or directory) cannot be copied": reported,
+#: counted as failed, and the copy goes on with the next one.
+PER_FILE_ERRORS = (FSError, IllegalBackReference, SuspiciousFileOperation, OSError)
+
+#: Errors meaning "this side cannot be opened": a bad alias, namespace or URL.
+OPEN_ERRORS = (
+    FSError,
+    OpenerError,
+    ImproperlyConfigured,
+    SuspiciousFileOperation,
+    IllegalBackReference,
+    TypeError,
+)
 
 
 def open_location(spec: str, create: bool = False) -> FS:
@@ -30,6 +50,7 @@ def open_location(spec: str, create: bool = False) -> FS:
     if "://" in spec:
         from fs import open_fs
 
+        _refuse_local_file(spec)
         return open_fs(spec, create=create)
     kind, _, name = spec.partition(":")
     if kind == "storage" and name:
@@ -41,6 +62,68 @@ def open_location(spec: str, create: bool = False) -> FS:
 
         return get_filesystem(name)
     raise CommandError(f"{spec!r} is not a location: use {SYNTAX}.")
+
+
+def _refuse_local_file(spec: str) -> None:
+    # OSFS reports a file as "root path ... does not exist" (or, asked to
+    # create it, as "File exists"): say what is wrong instead.
+    try:
+        parsed = parse_fs_url(spec)
+    except OpenerError:
+        return  # open_fs() reports it
+    if parsed.protocol in ("osfs", "file") and os.path.isfile(parsed.resource):
+        raise CommandError(f"{spec!r} is a file, not a directory.")
+
+
+def location_key(filesystem: FS) -> tuple[str, str] | None:
+    """Where a side's files live, comparable between the two sides.
+
+    ``("disk", real path)`` for files on local disk (FS URLs, DJFS on
+    ``osfs``, local storages), ``("djfs", namespace)`` for DJFS namespaces
+    elsewhere (PyFSStorage included), ``("storage", alias)`` for other
+    storages; None when it cannot be told (e.g. two ``s3://`` URLs).
+    """
+    from djpyfs.filesystem import NamespaceFS
+    from djpyfs.pyfs_from_storage import StorageFS
+    from djpyfs.storage import PyFSStorage
+
+    try:
+        return ("disk", os.path.realpath(filesystem.getsyspath("/")))
+    except (NoSysPath, FSError):
+        pass
+    if isinstance(filesystem, NamespaceFS):
+        return ("djfs", filesystem.namespace)
+    if isinstance(filesystem, StorageFS):
+        storage: Any = filesystem.storage
+        try:
+            return ("disk", os.path.realpath(storage.path("")))
+        except (NotImplementedError, *PER_FILE_ERRORS):
+            pass
+        if isinstance(storage, PyFSStorage):
+            return ("djfs", storage.namespace)
+        alias = filesystem.storage_alias()
+        if alias is not None:
+            return ("storage", alias)
+    return None
+
+
+def copies_into_itself(src: FS, dst: FS) -> bool:
+    """Whether ``dst`` is ``src`` or inside it, as far as can be told.
+
+    Such a copy would walk into what it writes.  (``src`` inside ``dst`` is
+    fine: its files are copied up to the top of ``dst``.)
+    """
+    src_key, dst_key = location_key(src), location_key(dst)
+    if src_key is None or dst_key is None or src_key[0] != dst_key[0]:
+        return False
+    kind, src_where = src_key
+    dst_where = dst_key[1]
+    if dst_where == src_where:
+        return True
+    separator = {"disk": os.sep, "djfs": "/"}.get(kind)
+    return separator is not None and dst_where.startswith(
+        src_where.rstrip(separator) + separator
+    )
 
 
 @dataclass
@@ -56,13 +139,19 @@ class Plan:
         return sum(size for _path, size in self.copy)
 
 
-def make_plan(src: FS, dst: FS) -> Plan:
-    """Walk both sides once (one listing per 1,000 keys on S3) and compare."""
-    present = {
+def list_files(filesystem: FS) -> dict[str, int]:
+    """Every file below the root with its size (one listing per 1,000 keys on
+    S3)."""
+    return {
         path: info.size
-        for path, info in dst.walk.info(namespaces=["details"])
+        for path, info in filesystem.walk.info(namespaces=["details"])
         if info.is_file
     }
+
+
+def make_plan(src: FS, present: dict[str, int]) -> Plan:
+    """Walk the source once and compare with the files ``present`` at the
+    destination."""
     plan = Plan()
     for path, info in src.walk.info(namespaces=["details"]):
         if info.is_dir:
@@ -133,14 +222,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, src: str, dst: str, **options: Any) -> None:
-        try:
-            src_fs, dst_fs = open_location(src), open_location(dst, create=True)
-        except FSError as exc:
-            raise CommandError(f"Cannot open {src} or {dst}: {exc}") from exc
-        try:
-            plan = make_plan(src_fs, dst_fs)
-        except FSError as exc:
-            raise CommandError(f"Cannot list {src} or {dst}: {exc}") from exc
+        src_fs = self._open("SRC", src)
+        dst_fs = self._open("DST", dst, create=True)
+        if copies_into_itself(src_fs, dst_fs):
+            raise CommandError(
+                f"DST {dst!r} is SRC {src!r} or inside it: the copy would copy "
+                "its own copies."
+            )
+        present = self._list("DST", dst, lambda: list_files(dst_fs))
+        plan = self._list("SRC", src, lambda: make_plan(src_fs, present))
 
         if options["dry_run"]:
             for path, size in plan.copy:
@@ -154,21 +244,58 @@ class Command(BaseCommand):
         progress = Progress(
             self.stderr, plan, options["progress"] or self.stderr.isatty()
         )
+        failed_dirs = self._make_dirs(dst_fs, plan)
         failed = self._copy(src_fs, dst_fs, plan, progress)
         progress.finish()
         copied = len(plan.copy) - len(failed)
-        self.stdout.write(
+        summary = (
             f"Copied {copied} files, skipped {plan.skipped}, failed {len(failed)}."
         )
-        if failed:
-            raise CommandError(f"{len(failed)} files could not be copied.")
+        if failed_dirs:
+            summary += f" {len(failed_dirs)} directories could not be created."
+        self.stdout.write(summary)
+        if failed or failed_dirs:
+            raise CommandError(
+                f"{len(failed)} files and {len(failed_dirs)} directories could "
+                "not be copied."
+            )
 
-    def _copy(self, src_fs: FS, dst_fs: FS, plan: Plan, progress: Progress) -> list:
+    @staticmethod
+    def _open(side: str, spec: str, create: bool = False) -> FS:
+        try:
+            return open_location(spec, create=create)
+        except OPEN_ERRORS as exc:
+            raise CommandError(
+                f"Cannot open {side} {spec!r}: {error_text(exc)}"
+            ) from exc
+
+    @staticmethod
+    def _list(side: str, spec: str, walk: Any) -> Any:
+        try:
+            return walk()
+        except PER_FILE_ERRORS as exc:
+            raise CommandError(
+                f"Cannot list {side} {spec!r}: {error_text(exc)}"
+            ) from exc
+
+    def _make_dirs(self, dst_fs: FS, plan: Plan) -> list[str]:
+        """Make the source's directories (empty ones included) at ``dst``."""
         failed: list[str] = []
-        made: set[str] = set()
         for path in plan.dirs:
-            dst_fs.makedirs(path, recreate=True)
-            made.add(path)
+            try:
+                dst_fs.makedirs(path, recreate=True)
+            except PER_FILE_ERRORS as exc:
+                self.stderr.write(
+                    f"\nCould not create directory {path}: {error_text(exc)}"
+                )
+                failed.append(path)
+        return failed
+
+    def _copy(
+        self, src_fs: FS, dst_fs: FS, plan: Plan, progress: Progress
+    ) -> list[str]:
+        failed: list[str] = []
+        made = set(plan.dirs)
         for path, size in plan.copy:
             try:
                 parent = dirname(path)
@@ -178,8 +305,8 @@ class Command(BaseCommand):
                 fs.copy.copy_file_internal(
                     src_fs, path, dst_fs, path, preserve_time=False, lock=False
                 )
-            except FSError as exc:
-                self.stderr.write(f"\nCould not copy {path}: {exc}")
+            except PER_FILE_ERRORS as exc:
+                self.stderr.write(f"\nCould not copy {path}: {error_text(exc)}")
                 failed.append(path)
             progress.advance(size)
         return failed
