@@ -60,6 +60,7 @@ def is_active_type(content_type: str) -> bool:
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,16 @@ class _NoFile:
 
 class _FileResponse(FileResponse):
     block_size = CHUNK_SIZE
+
+
+def _header_filename(name: str) -> str:
+    """``name`` as the file name of ``Content-Disposition``.
+
+    Control characters (a newline is legal in a file name) cannot go in a
+    header, and Django 4.2 puts ASCII names there as they are, so they become
+    ``_``: the name is only the browser's suggestion for "save as".
+    """
+    return _CONTROL_CHARS.sub("_", name)
 
 
 def _describe(fs: FS, path: str) -> _Representation:
@@ -204,7 +215,7 @@ def _file_response(
 ) -> FileResponse:
     first, last = byte_range or (0, rep.size - 1)
     length = last - first + 1
-    filename = granted.path.rsplit("/", 1)[-1]
+    filename = _header_filename(granted.path.rsplit("/", 1)[-1])
     if request.method == "HEAD":
         # Headers only: the file is not opened (on S3 that would fetch it).
         response = _FileResponse(

@@ -71,6 +71,16 @@ def test_attachment_option_asks_for_a_download(client, mem_fs):
     assert response["Content-Disposition"] == 'attachment; filename="q1.csv"'
 
 
+def test_control_characters_of_a_name_stay_out_of_the_header(client, mem_fs):
+    mem_fs.writebytes("two\nlines.csv", b"a,b\n")
+
+    response = client.get(mem_fs.get_url("two\nlines.csv", attachment=True))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="two_lines.csv"'
+    assert body(response) == b"a,b\n"
+
+
 def test_html_is_sandboxed_so_it_cannot_script_the_site(client, mem_fs):
     mem_fs.writebytes("page.html", b"<script>alert(1)</script>")
 
