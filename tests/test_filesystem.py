@@ -2,7 +2,10 @@
 
 import json
 import logging
+import subprocess
+import sys
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -122,6 +125,27 @@ class TestFSURL:
         settings.DJFS = {"type": "fsurl", "fs_url": "temp://djpyfs-test"}
         djpyfs.get_filesystem(namespace).writetext("t.txt", "temp")
         assert djpyfs.get_filesystem(namespace).readtext("t.txt") == "temp"
+
+    def test_temp_directory_is_removed_at_exit_while_modules_exist(self):
+        # An exit handler registered first runs last: by then djpyfs must have
+        # closed the TempFS (left to __del__, it may fail at shutdown).
+        script = (
+            "import atexit, os, django; from django.conf import settings\n"
+            "atexit.register(lambda: print('left:', os.path.exists(root)))\n"
+            "settings.configure(DJFS={'type': 'fsurl', 'fs_url': 'temp://'},"
+            " INSTALLED_APPS=['djpyfs'])\n"
+            "django.setup(); import djpyfs\n"
+            "fs = djpyfs.get_filesystem('ns'); fs.writetext('t.txt', 'temp')\n"
+            "root = fs.getsyspath('/')\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        assert done.stdout.strip() == "left: False"
 
     def test_url_root_gives_permanent_urls(self, settings, namespace):
         settings.DJFS = {

@@ -2,10 +2,14 @@
 
 The root filesystem is opened once per configuration and kept for the life of
 the process, so ``temp://`` gives one temporary directory, not one per call.
+It is closed when the interpreter exits, while the modules it needs still
+exist, so a ``temp://`` directory is removed then (left to ``__del__`` at
+shutdown, ``TempFS.close`` fails and the directory stays).
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,6 +39,7 @@ class FSURLBackend(Backend):
                     raise ImproperlyConfigured(
                         f"DJFS['fs_url']: cannot open {self.config.fs_url!r}: {exc}"
                     ) from exc
+                atexit.register(self._root.close)
             return self._root
 
     def open_namespace(self, namespace: str) -> FS:
