@@ -1,4 +1,4 @@
-"""The boto3 client of S3 namespaces: one per configuration, shared by threads."""
+"""The boto3 client of S3 namespaces: shared by threads, retrying as DJFS says."""
 
 from __future__ import annotations
 
@@ -6,10 +6,19 @@ import dataclasses
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fs import errors
 
 from djpyfs.s3.filesystem import S3NamespaceFS
 
 THREADS = 8
+
+INTERNAL_ERROR = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b"<Error><Code>InternalError</Code><Message>try again</Message></Error>"
+)
 
 
 def test_threads_opening_namespaces_at_once_share_one_client(s3_config):
@@ -28,3 +37,50 @@ def test_threads_opening_namespaces_at_once_share_one_client(s3_config):
 
     assert all(client is clients[0] for client in clients)
     assert len(S3NamespaceFS(config, "pyfs/ns").listdir("/")) == THREADS
+
+
+class FailingS3:
+    """An HTTP server answering every request with S3's 500 InternalError."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests += 1
+                self.send_response(500)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(INTERNAL_ERROR)))
+                self.end_headers()
+                self.wfile.write(INTERNAL_ERROR)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_port}"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@pytest.fixture
+def failing_s3():
+    server = FailingS3()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("max_attempts", [1, 3])
+def test_a_failing_request_is_tried_max_attempts_times(
+    make_s3fs, failing_s3, max_attempts
+):
+    s3fs = make_s3fs(endpoint_url=failing_s3.url, max_attempts=max_attempts)
+
+    with pytest.raises(errors.OperationFailed, match="InternalError"):
+        s3fs.readbytes("file.txt")
+
+    assert failing_s3.requests == max_attempts
