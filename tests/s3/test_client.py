@@ -84,3 +84,51 @@ def test_a_failing_request_is_tried_max_attempts_times(
         s3fs.readbytes("file.txt")
 
     assert failing_s3.requests == max_attempts
+
+
+class SigningCredentials:
+    """Records the credential scope each request is signed with (botocore events)."""
+
+    def __init__(self, client) -> None:
+        self.scopes: list[str] = []
+        client.meta.events.register("before-send.s3", self._record)
+
+    def _record(self, request, **kwargs) -> None:
+        authorization = request.headers["Authorization"].decode()
+        # "AWS4-HMAC-SHA256 Credential=<key id>/<date>/<region>/s3/aws4_request, ..."
+        key_id, _, region, *_ = authorization.split("Credential=")[1].split("/")
+        self.scopes.append(f"{key_id} {region}")
+
+
+def test_credentials_and_region_come_from_the_settings(s3_config):
+    # A connection setting no other test uses, so the client is built here.
+    key_id = f"FROMSETTINGS{uuid.uuid4().hex}"
+    config = dataclasses.replace(s3_config, aws_access_key_id=key_id)
+    s3fs = S3NamespaceFS(config, "pyfs/ns")
+    signing = SigningCredentials(s3fs.client)
+
+    s3fs.writebytes("file.txt", b"x")
+
+    assert set(signing.scopes) == {f"{key_id} us-east-1"}
+
+
+def test_credentials_and_region_left_out_come_from_the_default_chain(
+    s3_config, monkeypatch
+):
+    key_id = f"FROMCHAIN{uuid.uuid4().hex}"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key_id)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    # max_attempts no other test uses, so the client is built with this chain.
+    config = dataclasses.replace(
+        s3_config,
+        aws_access_key_id=None,
+        aws_secret_access_key=None,
+        region=None,
+        max_attempts=1000 + uuid.uuid4().int % 1000,
+    )
+    s3fs = S3NamespaceFS(config, "pyfs/ns")
+    signing = SigningCredentials(s3fs.client)
+
+    s3fs.exists("file.txt")
+
+    assert set(signing.scopes) == {f"{key_id} eu-west-3"}
