@@ -7,7 +7,9 @@ boto3's default session is not; each client is therefore built from its own
 differ only in bucket or prefix share a client: building one costs a tenth
 of a second.
 
-Retries are botocore's (``standard`` mode, ``max_attempts`` from DJFS).
+Retries are botocore's (``standard`` mode).  DJFS's ``max_attempts`` counts
+every attempt, the first included: botocore's ``total_max_attempts``, not its
+``max_attempts`` (which counts retries only).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _build(connection: _Connection, signed: bool) -> Any:
     if connection.addressing_style:
         s3_options["addressing_style"] = connection.addressing_style
     config = Config(
-        retries={"max_attempts": connection.max_attempts, "mode": "standard"},
+        retries={"total_max_attempts": connection.max_attempts, "mode": "standard"},
         s3=s3_options or None,
         signature_version="s3v4" if signed else UNSIGNED,
     )

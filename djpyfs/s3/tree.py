@@ -68,10 +68,23 @@ class TreeOperations(S3PrefixFS):
         return self._head(path, _path) is not None or self._has_keys_below(path, _path)
 
     def isfile(self, path: str) -> bool:
-        """One HeadObject."""
+        """One HeadObject for a file; a listing more when there is none.
+
+        S3 answers a HEAD for a missing key and for a missing bucket alike
+        (a bare 404), so a miss is confirmed by a listing, which names a
+        missing bucket: a misconfigured bucket must raise, not look empty.
+
+        Raises:
+            djpyfs.s3.errors.BucketNotFound: the bucket does not exist.
+        """
         self.check()
         _path = self.validatepath(path)
-        return _path != "/" and self._head(path, _path) is not None
+        if _path == "/":
+            return False
+        if self._head(path, _path) is not None:
+            return True
+        self._has_keys_below(path, _path)
+        return False
 
     def isdir(self, path: str) -> bool:
         """One listing (none for the root)."""

@@ -28,6 +28,7 @@ OPERATIONS = {
     "openbin": lambda fs: fs.openbin("file.txt"),
     "listdir": lambda fs: fs.listdir("/"),
     "exists": lambda fs: fs.exists("file.txt"),
+    "isfile": lambda fs: fs.isfile("file.txt"),
     "getinfo": lambda fs: fs.getinfo("file.txt"),
     "makedir": lambda fs: fs.makedir("dir"),
     "remove": lambda fs: fs.remove("file.txt"),
