@@ -1,5 +1,6 @@
 """expire() bookkeeping and the expire_objects() sweep."""
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -273,6 +274,29 @@ class TestCommand:
         with pytest.raises(CommandError, match="1 expired files could not be removed"):
             call_command("djpyfs_expire")
         assert "Removed 0 expired files; 1 failed." in capsys.readouterr().out
+
+    def test_logs_how_many_were_removed_and_failed_for_the_cron_log(
+        self, settings, namespace, caplog
+    ):
+        settings.DJFS = {"type": "mem"}
+        fs = djpyfs.get_filesystem(namespace)
+        make_files(fs, ["a.txt"])
+        fs.makedirs("dir.txt")
+        fs.expire("a.txt", seconds=-1)
+        fs.expire("dir.txt", seconds=-1)
+        with (
+            caplog.at_level(logging.INFO, logger="djpyfs"),
+            pytest.raises(CommandError),
+        ):
+            call_command("djpyfs_expire")
+        summaries = [
+            record
+            for record in caplog.records
+            if record.levelno == logging.INFO and "finished" in record.getMessage()
+        ]
+        assert [record.getMessage() for record in summaries] == [
+            "Sweep finished: 1 expired files removed, 1 failed"
+        ]
 
     def test_batch_size_must_be_positive(self, djfs):
         with pytest.raises(CommandError):
