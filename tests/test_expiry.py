@@ -257,6 +257,27 @@ def test_s3_sweep_deletes_up_to_1000_keys_per_request(
     assert fs.listdir("/") == ["live.txt"]
 
 
+def test_s3_failed_delete_request_keeps_the_rows_for_the_next_sweep(
+    settings, tmp_path, request, namespace, s3_client, caplog
+):
+    from tests.conftest import djfs_for
+
+    settings.DJFS = djfs_for("s3fs", tmp_path, request)
+    fs = djpyfs.get_filesystem(namespace)
+    for name in ("a.txt", "b.txt"):
+        fs.expire(name, seconds=-1)
+    # The whole DeleteObjects request fails: no key is deleted.
+    s3_client.delete_bucket(Bucket=settings.DJFS["bucket"])
+
+    result = expiry.sweep()
+
+    assert (result.removed, result.failed) == (0, 2)
+    assert sorted(rows(namespace)) == ["a.txt", "b.txt"]
+    assert "a.txt" in caplog.text
+    s3_client.create_bucket(Bucket=settings.DJFS["bucket"])
+    assert expiry.sweep().removed == 2
+
+
 class TestCommand:
     def test_prints_how_many_were_removed_and_failed(self, djfs, namespace, capsys):
         fs = djpyfs.get_filesystem(namespace)
