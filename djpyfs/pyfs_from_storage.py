@@ -28,8 +28,8 @@ from fs.path import abspath, dirname, join, normpath
 from fs.subfs import SubFS
 from fs.walk import BoundWalker, Walker
 
-from djpyfs.exceptions import fs_message
-from djpyfs.signed_urls import url_lifetime
+from djpyfs.exceptions import URLUnavailable, fs_message
+from djpyfs.signed_urls import signed_url, url_lifetime
 from djpyfs.storage_access import Entry, access_for, storage_errors, storage_name
 from djpyfs.storage_files import ReadOnlyFile, SpooledWriteFile
 
@@ -315,26 +315,42 @@ class StorageFS(FS):
             timeout: if above 0, asks for a URL that stops working after that
                 many seconds (rounded up), from storages whose ``url()``
                 takes ``expire`` (django-storages' S3); other storages' URLs
-                do not expire.
+                do not expire.  A URL of djpyfs's view stops working then.
+
+        Returns:
+            The storage's own URL; for a storage that makes none, a URL
+            signed for djpyfs's serving view, if the storage is an entry of
+            ``STORAGES`` (the view must find it again from the URL alone).
 
         Raises:
-            NoURL: the storage makes no URLs (e.g. no ``base_url``).
+            NoURL: the storage makes no URLs and is not in ``STORAGES``, or
+                the site's URLconf does not include ``djpyfs.urls``.
             ValueError: ``timeout`` is negative.
         """
         self.check()
         name = self._name(path)
-        url = self._access.url(name, url_lifetime(timeout))
-        if url is None:
-            raise errors.NoURL(
-                path,
-                "download",
-                msg=fs_message(
-                    f"{self!r} has no URL for {path!r}: the storage makes none "
-                    "(for FileSystemStorage/InMemoryStorage, set base_url or "
-                    "MEDIA_URL)"
-                ),
-            )
-        return url
+        lifetime = url_lifetime(timeout)
+        url = self._access.url(name, lifetime)
+        if url is not None:
+            return url
+        alias = self.storage_alias()
+        reason = "the storage makes none and is not an entry of settings.STORAGES"
+        if alias is not None:
+            from djpyfs.expiry import storage_module
+
+            try:
+                return signed_url(storage_module(alias), name, lifetime)
+            except URLUnavailable:
+                reason = "the storage makes none and djpyfs.urls is not included"
+        raise errors.NoURL(
+            path,
+            "download",
+            msg=fs_message(
+                f"{self!r} has no URL for {path!r}: {reason} "
+                "(for FileSystemStorage/InMemoryStorage, set base_url or "
+                "MEDIA_URL)"
+            ),
+        )
 
     def geturl(self, path: str, purpose: str = "download") -> str:
         if purpose != "download":

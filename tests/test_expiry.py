@@ -1,5 +1,6 @@
 """expire() bookkeeping and the expire_objects() sweep."""
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -256,6 +257,27 @@ def test_s3_sweep_deletes_up_to_1000_keys_per_request(
     assert fs.listdir("/") == ["live.txt"]
 
 
+def test_s3_failed_delete_request_keeps_the_rows_for_the_next_sweep(
+    settings, tmp_path, request, namespace, s3_client, caplog
+):
+    from tests.conftest import djfs_for
+
+    settings.DJFS = djfs_for("s3fs", tmp_path, request)
+    fs = djpyfs.get_filesystem(namespace)
+    for name in ("a.txt", "b.txt"):
+        fs.expire(name, seconds=-1)
+    # The whole DeleteObjects request fails: no key is deleted.
+    s3_client.delete_bucket(Bucket=settings.DJFS["bucket"])
+
+    result = expiry.sweep()
+
+    assert (result.removed, result.failed) == (0, 2)
+    assert sorted(rows(namespace)) == ["a.txt", "b.txt"]
+    assert "a.txt" in caplog.text
+    s3_client.create_bucket(Bucket=settings.DJFS["bucket"])
+    assert expiry.sweep().removed == 2
+
+
 class TestCommand:
     def test_prints_how_many_were_removed_and_failed(self, djfs, namespace, capsys):
         fs = djpyfs.get_filesystem(namespace)
@@ -273,6 +295,29 @@ class TestCommand:
         with pytest.raises(CommandError, match="1 expired files could not be removed"):
             call_command("djpyfs_expire")
         assert "Removed 0 expired files; 1 failed." in capsys.readouterr().out
+
+    def test_logs_how_many_were_removed_and_failed_for_the_cron_log(
+        self, settings, namespace, caplog
+    ):
+        settings.DJFS = {"type": "mem"}
+        fs = djpyfs.get_filesystem(namespace)
+        make_files(fs, ["a.txt"])
+        fs.makedirs("dir.txt")
+        fs.expire("a.txt", seconds=-1)
+        fs.expire("dir.txt", seconds=-1)
+        with (
+            caplog.at_level(logging.INFO, logger="djpyfs"),
+            pytest.raises(CommandError),
+        ):
+            call_command("djpyfs_expire")
+        summaries = [
+            record
+            for record in caplog.records
+            if record.levelno == logging.INFO and "finished" in record.getMessage()
+        ]
+        assert [record.getMessage() for record in summaries] == [
+            "Sweep finished: 1 expired files removed, 1 failed"
+        ]
 
     def test_batch_size_must_be_positive(self, djfs):
         with pytest.raises(CommandError):

@@ -27,6 +27,7 @@ AWKWARD_NAMES = [
     "ünïcødé-名前.txt",
     "sub dir/nested #1.txt",
     "braces {x}.txt",
+    "back\\slash.txt",
 ]
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import quote
 
-from django.utils.encoding import filepath_to_uri
 from fs.base import FS
 from fs.errors import FSError, ResourceNotFound
 
 from djpyfs.conf import BackendConfig
 
 logger = logging.getLogger(__name__)
+
+#: What ``url_root`` URLs leave unencoded: the characters Django's
+#: ``filepath_to_uri`` leaves, so these URLs match ``FileSystemStorage.url()``.
+URL_SAFE = "/~!*()'"
 
 
 class Backend:
@@ -38,7 +42,9 @@ class Backend:
         """
         if self.config.url_root is None:
             return None
-        return self.config.url_root + filepath_to_uri(f"{namespace}/{path}")
+        # Django's filepath_to_uri() would also turn a backslash into "/": a
+        # legal character of a name here, so the URL would name another file.
+        return self.config.url_root + quote(f"{namespace}/{path}", safe=URL_SAFE)
 
     def remove_files(
         self, namespace: str, fs: FS, paths: Iterable[str]

@@ -204,6 +204,44 @@ def test_a_storage_without_urls_raises_no_url(tmp_path, settings):
     assert not filesystem.hasurl("a.txt")
 
 
+def test_a_storage_alias_without_urls_gets_a_url_of_djpyfs_view(
+    tmp_path, settings, client
+):
+    settings.MEDIA_URL = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "no_urls": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    filesystem = StorageFS("no_urls")
+    filesystem.writebytes("a b.txt", b"served by the view")
+
+    url = filesystem.get_url("a b.txt", timeout=60)
+    response = client.get(url)
+
+    assert url.startswith("/djpyfs/")
+    assert filesystem.hasurl("a b.txt")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"served by the view"
+
+
+def test_a_storage_alias_without_urls_nor_djpyfs_urls_raises_no_url(tmp_path, settings):
+    settings.MEDIA_URL = None
+    settings.ROOT_URLCONF = "tests.serving.urls_without_djpyfs"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "no_urls": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+    with pytest.raises(errors.NoURL, match=r"djpyfs\.urls is not included"):
+        StorageFS("no_urls").get_url("a.txt")
+
+
 def test_error_messages_keep_braces_of_file_names(tmp_path, settings):
     # pyfilesystem formats an error's message with the error's attributes.
     settings.MEDIA_URL = None
