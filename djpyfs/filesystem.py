@@ -11,13 +11,16 @@ from fs.wrapfs import WrapFS
 from djpyfs import conf, signed_urls
 from djpyfs.backends import Backend, get_backend
 from djpyfs.namespaces import normalize_filename, validate_namespace
+from djpyfs.same_file import SameFileGuard
 
 
-class NamespaceFS(WrapFS[FS]):
+class NamespaceFS(SameFileGuard, WrapFS[FS]):
     """A filesystem rooted at one namespace, with URLs and expiry.
 
     Every pyfilesystem operation is delegated to the back-end's FS for the
-    namespace; this class adds :meth:`get_url` and :meth:`expire`.
+    namespace; this class adds :meth:`get_url` and :meth:`expire`, and
+    copies or moves a file onto itself alike on every back-end
+    (:mod:`djpyfs.same_file`).
     """
 
     wrap_name = "djpyfs"

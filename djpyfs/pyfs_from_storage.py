@@ -29,6 +29,7 @@ from fs.subfs import SubFS
 from fs.walk import BoundWalker, Walker
 
 from djpyfs.exceptions import URLUnavailable, fs_message
+from djpyfs.same_file import SameFileGuard
 from djpyfs.signed_urls import signed_url, url_lifetime
 from djpyfs.storage_access import Entry, access_for, storage_errors, storage_name
 from djpyfs.storage_files import ReadOnlyFile, SpooledWriteFile
@@ -64,7 +65,7 @@ class StorageWalker(Walker):
         return super()._scan(fs, dir_path, namespaces)
 
 
-class StorageFS(FS):
+class StorageFS(SameFileGuard, FS):
     """A pyfilesystem over a Django storage.
 
     Arguments:

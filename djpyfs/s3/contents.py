@@ -21,15 +21,13 @@ from djpyfs.s3.base import S3PrefixFS
 from djpyfs.s3.errors import error_code
 from djpyfs.s3.files import S3Reader, S3Writer, new_spool
 from djpyfs.s3.uploads import TRANSFER_CONFIG
+from djpyfs.same_file import ILLEGAL_DESTINATION
 
 #: Reads are buffered in blocks of this size (``read(10)`` transfers one).
 READ_BUFFER = 64 * 1024
 
 #: CopyObject copies at most 5 GiB; larger objects need a multipart copy.
 _COPY_TOO_LARGE = frozenset({"InvalidRequest", "EntityTooLarge"})
-
-#: fs-next's error for copying a file onto itself; fs 2.4.16 has none.
-_ILLEGAL_DESTINATION = getattr(errors, "IllegalDestination", None)
 
 
 class ContentOperations(S3PrefixFS):
@@ -203,8 +201,8 @@ class ContentOperations(S3PrefixFS):
             # fs 2.4.16 has no error for it, so there it does nothing.
             if self._head(src_path, _src) is None:
                 self._raise_not_a_file(src_path, _src)
-            if _ILLEGAL_DESTINATION is not None:
-                raise _ILLEGAL_DESTINATION(dst_path)
+            if ILLEGAL_DESTINATION is not None:
+                raise ILLEGAL_DESTINATION(dst_path)
             return
         self._copy_object(src_path, _src, _dst)
 
