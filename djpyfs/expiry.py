@@ -16,6 +16,7 @@ to finish instead of being silently overridden.
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -67,6 +68,24 @@ def storage_module(alias: str) -> str:
     return f"{STORAGE_MODULE_PREFIX}{alias}"
 
 
+def _expiration(days: float, seconds: float) -> datetime:
+    """The time ``days + seconds`` from now.
+
+    Raises:
+        ValueError: the lifetime is NaN, or the time is past year 9999.
+    """
+    if math.isnan(days) or math.isnan(seconds):
+        raise ValueError("An expiry lifetime must be a number, not NaN.")
+    try:
+        return timezone.now() + timedelta(days=days, seconds=seconds)
+    except OverflowError:
+        raise ValueError(
+            f"An expiry of {days} days and {seconds} seconds from now is past "
+            "the last date a database can hold (year 9999); use expires=False "
+            "for a file that should not expire."
+        ) from None
+
+
 def set_expiration(
     module: str,
     filename: str,
@@ -83,7 +102,7 @@ def set_expiration(
     Raises:
         SuspiciousPath: ``filename`` leaves its namespace.
         ValueError: the module or the file name is longer than the table
-            allows.
+            allows, or the lifetime is not a number or too long for a date.
     """
     path = normalize_filename(filename)
     for what, value in (("namespace", module), ("file name", path)):
@@ -92,10 +111,7 @@ def set_expiration(
                 f"The {what} {value[:40]!r}... is longer than {NAME_MAX_LENGTH} "
                 "characters and cannot be given an expiry."
             )
-    values = {
-        "expires": expires,
-        "expiration": timezone.now() + timedelta(days=days, seconds=seconds),
-    }
+    values = {"expires": expires, "expiration": _expiration(days, seconds)}
     # openedx-django-pyfs stored names as given; "/a.png" is the same file.
     rows = FSExpirations.objects.filter(module=module, filename__in=[path, f"/{path}"])
     if rows.update(**values):

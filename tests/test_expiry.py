@@ -66,6 +66,17 @@ class TestExpire:
         with pytest.raises(ValueError, match="longer than 382"):
             djpyfs.get_filesystem(namespace).expire("n" * 383, seconds=1)
 
+    @pytest.mark.parametrize(
+        "lifetime",
+        [{"seconds": 10**14}, {"days": 3_000_000}, {"seconds": float("nan")}],
+        ids=["seconds-past-9999", "days-past-9999", "nan"],
+    )
+    def test_refuses_lifetimes_no_date_can_hold(self, settings, namespace, lifetime):
+        settings.DJFS = {"type": "mem"}
+        with pytest.raises(ValueError, match="year 9999|NaN"):
+            djpyfs.get_filesystem(namespace).expire("a.png", **lifetime)
+        assert not FSExpirations.objects.filter(module=namespace).exists()
+
     def test_openedx_create_expiration_still_works(self, djfs, namespace):
         FSExpirations.create_expiration(namespace, "legacy.txt", 60)
         assert list(FSExpirations.objects.values_list("filename", flat=True)) == [
