@@ -73,7 +73,7 @@ class TestExpire:
     )
     def test_refuses_lifetimes_no_date_can_hold(self, settings, namespace, lifetime):
         settings.DJFS = {"type": "mem"}
-        with pytest.raises(ValueError, match="year 9999|NaN"):
+        with pytest.raises(ValueError, match=r"year 9999|NaN"):
             djpyfs.get_filesystem(namespace).expire("a.png", **lifetime)
         assert not FSExpirations.objects.filter(module=namespace).exists()
 
