@@ -405,7 +405,14 @@ class StorageFS(SameFileGuard, FS):
         if self.alias is not None:
             return self.alias
         for alias in storages.backends:
-            if storages[alias] is self.storage or self.storage == storages[alias]:
+            try:
+                candidate = storages[alias]
+            except Exception:  # noqa: BLE001
+                # An entry that cannot be built (staticfiles without
+                # STATIC_URL, a missing package...) is not this storage; its
+                # own users get its error.
+                continue
+            if candidate is self.storage or self.storage == candidate:
                 return alias
         return None
 

@@ -284,6 +284,22 @@ def test_storage_outside_storages_cannot_expire(storage: Storage):
         StorageFS(storage).expire("f.txt", days=1)
 
 
+def test_an_entry_of_storages_that_cannot_be_built_is_not_in_the_way(
+    storage: Storage, settings
+):
+    # staticfiles' storage cannot be built without STATIC_URL.
+    settings.STATIC_URL = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+    with pytest.raises(errors.Unsupported, match=r"StorageFS\('<alias>'\)"):
+        StorageFS(storage).expire("f.txt", days=1)
+
+
 def test_remove_files_reports_no_failure_for_missing_files(storagefs):
     storagefs.writebytes("a", b"x")
 
