@@ -407,7 +407,7 @@ class StorageFS(SameFileGuard, FS):
         for alias in storages.backends:
             try:
                 candidate = storages[alias]
-            except Exception:  # noqa: BLE001
+            except Exception:
                 # An entry that cannot be built (staticfiles without
                 # STATIC_URL, a missing package...) is not this storage; its
                 # own users get its error.
