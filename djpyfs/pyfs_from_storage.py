@@ -324,12 +324,15 @@ class StorageFS(SameFileGuard, FS):
             ``STORAGES`` (the view must find it again from the URL alone).
 
         Raises:
-            NoURL: the storage makes no URLs and is not in ``STORAGES``, or
-                the site's URLconf does not include ``djpyfs.urls``.
+            NoURL: ``path`` is the root, or the storage makes no URLs and is
+                not in ``STORAGES``, or the site's URLconf does not include
+                ``djpyfs.urls``.
             ValueError: ``timeout`` is negative.
         """
         self.check()
         name = self._name(path)
+        if not name:
+            raise errors.NoURL(path, "download", msg="the root directory has no URL")
         lifetime = url_lifetime(timeout)
         url = self._access.url(name, lifetime)
         if url is not None:

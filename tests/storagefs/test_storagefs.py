@@ -284,6 +284,12 @@ def test_storage_outside_storages_cannot_expire(storage: Storage):
         StorageFS(storage).expire("f.txt", days=1)
 
 
+@pytest.mark.parametrize("root", ["", "/", "."])
+def test_the_root_has_no_url(storagefs, root):
+    with pytest.raises(errors.NoURL, match="root directory has no URL"):
+        storagefs.get_url(root)
+
+
 def test_an_entry_of_storages_that_cannot_be_built_is_not_in_the_way(
     storage: Storage, settings
 ):
