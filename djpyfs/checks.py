@@ -1,4 +1,5 @@
-"""System checks: ``manage.py check`` reports a bad ``DJFS`` before use."""
+"""System checks: ``manage.py check`` reports a bad ``DJFS``, or bad options
+of a ``PyFSStorage`` in ``STORAGES``, before use."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from djpyfs import conf
 
@@ -71,6 +73,35 @@ def check_djfs_setting(
                     f"DJFS type 's3fs' needs {', '.join(missing)}.",
                     hint="pip install 'djpyfs[s3]'",
                     id="djpyfs.E002",
+                )
+            )
+    return messages
+
+
+@checks.register(checks.Tags.compatibility)
+def check_storages_options(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Build each ``PyFSStorage`` of ``STORAGES`` as Django will on first use."""
+    from djpyfs.storage import PyFSStorage
+
+    messages: list[checks.CheckMessage] = []
+    for alias, entry in (getattr(settings, "STORAGES", None) or {}).items():
+        try:
+            backend = import_string(entry["BACKEND"])
+        except (ImportError, KeyError, TypeError):
+            continue  # not ours to report: Django says so on first use
+        if not (isinstance(backend, type) and issubclass(backend, PyFSStorage)):
+            continue
+        try:
+            backend(**entry.get("OPTIONS", {}))
+        except (ImproperlyConfigured, TypeError) as exc:
+            messages.append(
+                checks.Error(
+                    f"STORAGES[{alias!r}]: {exc}",
+                    hint="PyFSStorage takes namespace, url_timeout and "
+                    "allow_overwrite; see the README's 'Django storage' section.",
+                    id="djpyfs.E004",
                 )
             )
     return messages

@@ -159,3 +159,58 @@ def test_callable_storage_is_resolved_by_the_field():
     assert isinstance(field.storage, PyFSStorage)
     assert field.deconstruct()[3]["storage"] is avatar_storage
     assert import_string("tests.testapp.models.avatar_storage") is avatar_storage
+
+
+class TestSystemCheck:
+    """manage.py check builds each PyFSStorage of STORAGES (djpyfs.E004)."""
+
+    @pytest.fixture
+    def with_options(self, settings):
+        def apply(options):
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "avatars": {
+                    "BACKEND": "djpyfs.storage.PyFSStorage",
+                    "OPTIONS": options,
+                },
+            }
+
+        return apply
+
+    @pytest.mark.parametrize(
+        ("options", "message"),
+        [
+            ({"namespace": "../x"}, "namespace"),
+            ({"namespace": 5}, "namespace"),
+            ({"url_timeout": "x"}, "url_timeout"),
+            ({"allow_overwrite": "yes"}, "allow_overwrite"),
+            ({"namespcae": "typo"}, "namespcae"),
+        ],
+    )
+    def test_bad_options_are_an_error_naming_the_alias(
+        self, with_options, options, message
+    ):
+        from djpyfs.checks import check_storages_options
+
+        with_options(options)
+
+        (error,) = check_storages_options()
+        assert error.id == "djpyfs.E004"
+        assert "STORAGES['avatars']" in error.msg
+        assert message in error.msg
+
+    def test_good_options_pass(self, with_options):
+        from djpyfs.checks import check_storages_options
+
+        with_options({"namespace": "avatars", "url_timeout": 60})
+
+        assert check_storages_options() == []
+
+    def test_bad_options_stop_manage_py_check(self, with_options):
+        from django.core.management import call_command
+        from django.core.management.base import SystemCheckError
+
+        with_options({"namespace": "/abs"})
+
+        with pytest.raises(SystemCheckError, match=r"djpyfs\.E004"):
+            call_command("check")
