@@ -21,7 +21,6 @@ from djpyfs.s3.base import S3PrefixFS
 from djpyfs.s3.errors import error_code
 from djpyfs.s3.files import S3Reader, S3Writer, new_spool
 from djpyfs.s3.uploads import TRANSFER_CONFIG
-from djpyfs.same_file import ILLEGAL_DESTINATION
 
 #: Reads are buffered in blocks of this size (``read(10)`` transfers one).
 READ_BUFFER = 64 * 1024
@@ -180,6 +179,9 @@ class ContentOperations(S3PrefixFS):
     ) -> None:
         """Copy a file within the bucket (CopyObject; S3 does the transfer).
 
+        A copy onto itself, which S3 refuses, is answered before this by
+        :class:`~djpyfs.same_file.SameFileGuard`.
+
         ``preserve_time`` is accepted for compatibility and has no effect: S3
         sets an object's modification time itself.
         """
@@ -195,15 +197,6 @@ class ContentOperations(S3PrefixFS):
             raise errors.FileExpected(dst_path)
         if _src == "/":
             raise errors.FileExpected(src_path)
-        if _src == _dst:
-            # S3 refuses to copy an object onto itself unchanged.  fs-next
-            # (newer pyfilesystem) makes this an error on every filesystem;
-            # fs 2.4.16 has no error for it, so there it does nothing.
-            if self._head(src_path, _src) is None:
-                self._raise_not_a_file(src_path, _src)
-            if ILLEGAL_DESTINATION is not None:
-                raise ILLEGAL_DESTINATION(dst_path)
-            return
         self._copy_object(src_path, _src, _dst)
 
     def _copy_object(self, src_path: str, _src: str, _dst: str) -> None:
@@ -234,13 +227,6 @@ class ContentOperations(S3PrefixFS):
     ) -> None:
         """Copy, then delete the source (S3 has no rename)."""
         _src = self.validatepath(src_path)
-        if _src == self.validatepath(dst_path):
-            # Moving a file onto itself leaves it in place (copy() may refuse).
-            if self._head(src_path, _src) is None:
-                self._raise_not_a_file(src_path, _src)
-            if not overwrite:
-                raise errors.DestinationExists(dst_path)
-            return
         self.copy(src_path, dst_path, overwrite=overwrite, preserve_time=preserve_time)
         with self._errors(src_path):
             self.client.delete_object(
