@@ -21,6 +21,7 @@ from djpyfs.s3.base import S3PrefixFS
 from djpyfs.s3.errors import error_code
 from djpyfs.s3.files import S3Reader, S3Writer, new_spool
 from djpyfs.s3.uploads import TRANSFER_CONFIG
+from djpyfs.same_file import copy_onto_itself, move_onto_itself
 
 #: Reads are buffered in blocks of this size (``read(10)`` transfers one).
 READ_BUFFER = 64 * 1024
@@ -179,13 +180,15 @@ class ContentOperations(S3PrefixFS):
     ) -> None:
         """Copy a file within the bucket (CopyObject; S3 does the transfer).
 
-        A copy onto itself, which S3 refuses, is answered before this by
-        :class:`~djpyfs.same_file.SameFileGuard`.
+        A copy onto itself, which S3 refuses, is answered as on every other
+        filesystem (:mod:`djpyfs.same_file`).
 
         ``preserve_time`` is accepted for compatibility and has no effect: S3
         sets an object's modification time itself.
         """
         self.check()
+        if copy_onto_itself(self, src_path, dst_path, overwrite):
+            return
         _src = self.validatepath(src_path)
         _dst = self.validatepath(dst_path)
         if _dst == "/":
@@ -226,6 +229,8 @@ class ContentOperations(S3PrefixFS):
         preserve_time: bool = False,
     ) -> None:
         """Copy, then delete the source (S3 has no rename)."""
+        if move_onto_itself(self, src_path, dst_path, overwrite):
+            return
         _src = self.validatepath(src_path)
         self.copy(src_path, dst_path, overwrite=overwrite, preserve_time=preserve_time)
         with self._errors(src_path):

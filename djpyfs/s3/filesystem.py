@@ -29,8 +29,8 @@ every request through the one boto3 *client* shared per configuration
 The class is assembled from one module per concern: :mod:`djpyfs.s3.base`
 (keys and single requests), :mod:`djpyfs.s3.tree` (information, listings,
 directories, removal) and :mod:`djpyfs.s3.contents` (reading, writing,
-copying), with :mod:`djpyfs.same_file` for a file copied or moved onto
-itself.  Errors are translated by :mod:`djpyfs.s3.errors`.
+copying; a file copied or moved onto itself is answered by
+:mod:`djpyfs.same_file`).  Errors are translated by :mod:`djpyfs.s3.errors`.
 """
 
 from __future__ import annotations
@@ -41,12 +41,11 @@ from fs_s3fs import S3FS
 
 from djpyfs.s3.contents import ContentOperations
 from djpyfs.s3.tree import TreeOperations
-from djpyfs.same_file import SameFileGuard
 
 __all__ = ["S3NamespaceFS"]
 
 
-class S3NamespaceFS(SameFileGuard, ContentOperations, TreeOperations):
+class S3NamespaceFS(ContentOperations, TreeOperations):
     """The files below one key prefix of the configured bucket.
 
     Arguments:
