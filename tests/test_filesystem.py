@@ -11,10 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from fs.base import FS
-from fs.errors import CreateFailed
+from fs.errors import CreateFailed, ResourceReadOnly
+from fs.zipfs import ReadZipFS, WriteZipFS
 
 import djpyfs
 from djpyfs import djpyfs as compat
+from djpyfs.backends import get_backend
+from djpyfs.conf import get_config
 from djpyfs.filesystem import NamespaceFS
 
 AWKWARD_NAMES = [
@@ -156,6 +159,35 @@ class TestFSURL:
         }
         url = djpyfs.get_filesystem(namespace).get_url("a b.txt")
         assert url == f"https://cdn.example/f/{namespace}/a%20b.txt"
+
+    def test_existing_zip_archive_is_read_only_and_never_rewritten(
+        self, settings, tmp_path
+    ):
+        archive = tmp_path / "files.zip"
+        with WriteZipFS(str(archive)) as written:
+            written.makedirs("ns")
+            written.writebytes("ns/kept.txt", b"archived")
+        before = archive.read_bytes()
+        settings.DJFS = {"type": "fsurl", "fs_url": f"zip://{archive}"}
+
+        fs = djpyfs.get_filesystem("ns")
+
+        assert fs.readbytes("kept.txt") == b"archived"
+        with pytest.raises(ResourceReadOnly):
+            fs.writebytes("new.txt", b"lost at exit")
+        get_backend(get_config()).root.close()
+        assert archive.read_bytes() == before
+
+    def test_missing_zip_archive_is_written_at_close_and_read_back(
+        self, settings, tmp_path
+    ):
+        archive = tmp_path / "new.zip"
+        settings.DJFS = {"type": "fsurl", "fs_url": f"zip://{archive}"}
+        djpyfs.get_filesystem("ns").writebytes("a.txt", b"first run")
+        get_backend(get_config()).root.close()  # as at the process's exit
+
+        with ReadZipFS(str(archive)) as reread:
+            assert reread.readbytes("ns/a.txt") == b"first run"
 
     def test_unknown_scheme_is_improperly_configured(self, settings, namespace):
         settings.DJFS = {"type": "fsurl", "fs_url": "nosuchscheme://x"}

@@ -5,6 +5,13 @@ the process, so ``temp://`` gives one temporary directory, not one per call.
 It is closed when the interpreter exits, while the modules it needs still
 exist, so a ``temp://`` directory is removed then (left to ``__del__`` at
 shutdown, ``TempFS.close`` fails and the directory stays).
+
+A resource that exists is opened as it is, and one that does not is created.
+The difference matters for archives: pyfilesystem opens an existing
+``zip://`` or ``tar://`` archive read-only, but asked to create one it opens
+a new, empty archive that replaces the old one when it is closed.  So an
+existing archive is served read-only (writes raise ``ResourceReadOnly``) and
+never rewritten; a missing one is written when the process exits.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import threading
 from django.core.exceptions import ImproperlyConfigured
 from fs import open_fs
 from fs.base import FS
+from fs.errors import CreateFailed
 from fs.opener.errors import OpenerError
 
 from djpyfs.backends.base import Backend
@@ -34,7 +42,7 @@ class FSURLBackend(Backend):
         with self._lock:
             if self._root is None:
                 try:
-                    self._root = open_fs(self.config.fs_url, create=True)
+                    self._root = self._open()
                 except OpenerError as exc:
                     raise ImproperlyConfigured(
                         f"DJFS['fs_url']: cannot open {self.config.fs_url!r}: {exc}"
@@ -42,5 +50,20 @@ class FSURLBackend(Backend):
                 atexit.register(self._root.close)
             return self._root
 
+    def _open(self) -> FS:
+        try:
+            return open_fs(self.config.fs_url, create=False)
+        except CreateFailed:
+            # Not there yet (or unreachable, which the second try reports).
+            return open_fs(self.config.fs_url, create=True)
+
     def open_namespace(self, namespace: str) -> FS:
+        """The namespace's directory, made if missing.
+
+        Raises:
+            fs.errors.ResourceNotFound: the filesystem is read-only (an
+                existing archive) and has no such directory.
+        """
+        if self.root.getmeta().get("read_only", False):
+            return self.root.opendir(namespace)
         return self.root.makedirs(namespace, recreate=True)
