@@ -116,3 +116,8 @@ def test_adopted_table_has_the_expiry_index_under_its_declared_name(
     call_command("migrate", "djpyfs", fake_initial=True, verbosity=0)
 
     assert expiry_indexes() == [declared]
+
+
+def test_djpyfs_migrations_match_the_model():
+    # Fails (SystemExit) if a change to FSExpirations ships without a migration.
+    call_command("makemigrations", "djpyfs", "--check", "--dry-run", verbosity=0)
