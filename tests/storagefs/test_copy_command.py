@@ -90,7 +90,15 @@ def test_copies_a_storage_into_a_djfs_namespace(storage_alias, settings, tmp_pat
     assert get_filesystem("course/assets").readbytes("f.txt") == b"data"
 
 
-@pytest.mark.parametrize("spec", ["default", "storage:", "ftp:x"])
+def test_a_bare_storages_alias_is_that_storage(source, storage_alias):
+    url, _ = source
+
+    _copy(url, storage_alias)
+
+    assert StorageFS(storage_alias).readbytes("ünï.txt") == b"u" * 10
+
+
+@pytest.mark.parametrize("spec", ["nosuchalias", "storage:", "ftp:x"])
 def test_an_unknown_location_syntax_is_refused(spec):
     with pytest.raises(CommandError, match="storage:<alias>"):
         _copy(spec, "mem://")

@@ -3,6 +3,7 @@
 Each side is written as one of:
 
 - ``storage:<alias>``: an entry of ``settings.STORAGES`` (through StorageFS);
+  the alias alone (``default``) means the same when ``STORAGES`` has it;
 - ``djfs:<namespace>``: a DJFS namespace (``get_filesystem``);
 - anything containing ``://``: a pyfilesystem FS URL (``osfs:///srv/media``,
   ``s3://bucket/prefix``, ``mem://``...).
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import fs.copy
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.management.base import BaseCommand, CommandError
 from fs.base import FS
@@ -28,7 +30,10 @@ from fs.path import dirname
 
 from djpyfs.exceptions import error_text
 
-SYNTAX = "storage:<alias>, djfs:<namespace> or an FS URL containing '://'"
+SYNTAX = (
+    "an alias of STORAGES, storage:<alias>, djfs:<namespace> "
+    "or an FS URL containing '://'"
+)
 
 #: Errors meaning "this file (or directory) cannot be copied": reported,
 #: counted as failed, and the copy goes on with the next one.
@@ -52,7 +57,9 @@ def open_location(spec: str, create: bool = False) -> FS:
 
         _refuse_local_file(spec)
         return open_fs(spec, create=create)
-    kind, _, name = spec.partition(":")
+    kind, colon, name = spec.partition(":")
+    if not colon and spec in settings.STORAGES:
+        kind, name = "storage", spec
     if kind == "storage" and name:
         from djpyfs.pyfs_from_storage import StorageFS
 
