@@ -10,9 +10,10 @@ By default moto runs as a separate process (``python -m moto.server``), so
 that the server does not compete with the measured client for the GIL;
 :func:`measure` also accepts the URL of a server already running.  Requests
 are counted on each peer's own botocore clients with
-:class:`tests.support.RequestCounter`; times are wall-clock means per
-operation, on loopback, so they show client overhead and request counts
-rather than network latency (every request on real S3 adds 10-50 ms).
+:class:`tests.support.RequestCounter`; times are the median wall-clock time of
+an operation's calls (one per file, or three), on loopback, so they show
+client overhead and request counts rather than network latency (every
+request on real S3 adds 10-50 ms).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -46,7 +48,7 @@ LARGE_SIZE = 32 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Figure:
-    """One operation by one peer: mean requests and seconds per call."""
+    """One operation by one peer: requests per call, median seconds per call."""
 
     requests: float
     seconds: float
@@ -192,13 +194,18 @@ class StoragesPeer(Peer):
 def _timed(
     peer: Peer, calls: list[Callable[[], object]], check: Callable[[Any], bool]
 ) -> Figure:
+    """Requests per call (the mean: counts are deterministic) and the median
+    of the calls' times (one slow call on a busy machine does not count)."""
+    durations = []
+    results = []
     with RequestCounter(*peer.clients) as counter:
-        start = time.perf_counter()
-        results = [call() for call in calls]
-        seconds = time.perf_counter() - start
+        for call in calls:
+            start = time.perf_counter()
+            results.append(call())
+            durations.append(time.perf_counter() - start)
     if not all(check(result) for result in results):
         raise AssertionError(f"{peer.name} returned a wrong result")
-    return Figure(counter.total / len(calls), seconds / len(calls))
+    return Figure(counter.total / len(calls), statistics.median(durations))
 
 
 def _bench_peer(peer: Peer, files: int, listing: int) -> dict[str, Figure]:
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--endpoint", help="an S3 server to use instead of moto's")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", "pkg_resources is deprecated")
-    print(f"S3 namespace, per operation (mean of {args.files} files; moto server):")
+    print(f"S3 namespace, per operation (median of {args.files} files; moto server):")
     print(format_table(rows(args.endpoint, args.files, args.listing)))
 
 
