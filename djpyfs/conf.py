@@ -45,6 +45,10 @@ S3_MAX_URL_AGE = 7 * 24 * 3600
 
 _COMMON_KEYS = frozenset({"type", "url_root", "signed_urls"})
 
+#: Common keys a type has no use for: nothing outside the process can serve
+#: its memory at a ``url_root``, so ``mem`` always uses djpyfs's view.
+_UNUSED_COMMON_KEYS: dict[str, frozenset[str]] = {"mem": frozenset({"url_root"})}
+
 
 @dataclass(frozen=True)
 class BackendConfig:
@@ -231,10 +235,11 @@ def parse(djfs: Any) -> BackendConfig:
         choices = ", ".join(repr(name) for name in _TYPES)
         raise _error("type", f"must be one of {choices}, not {type_!r}.")
     config_class = _TYPES[type_]
-    unknown = tuple(sorted(set(djfs) - _COMMON_KEYS - _KEYS[config_class]))
+    known = _COMMON_KEYS - _UNUSED_COMMON_KEYS.get(type_, frozenset())
+    unknown = tuple(sorted(set(djfs) - known - _KEYS[config_class]))
     common: dict[str, Any] = {
         "type": type_,
-        "url_root": _url_root(djfs),
+        "url_root": _url_root(djfs) if "url_root" in known else None,
         "signed_urls": _bool(djfs, "signed_urls"),
         "unknown_keys": unknown,
     }

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import numbers
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -121,15 +122,21 @@ def url_lifetime(timeout: float | None) -> int:
     URL never expires earlier than asked.
 
     Raises:
+        TypeError: ``timeout`` is not a number (``"5"``, ``True``).
         ValueError: ``timeout`` is negative (a lifetime computed for a file
-            whose time is already up must not become a permanent URL).
+            whose time is already up must not become a permanent URL), NaN
+            or infinite.
     """
-    if not timeout:
+    if timeout is None:
         return 0
-    if timeout < 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
+        raise TypeError(f"A URL timeout must be a number of seconds, not {timeout!r}.")
+    if math.isnan(timeout) or timeout < 0:
         raise ValueError(
             f"A URL timeout must be 0 (no expiry) or positive, not {timeout!r}."
         )
+    if math.isinf(timeout):
+        raise ValueError("A URL timeout must be finite; 0 asks for no expiry.")
     return math.ceil(timeout)
 
 

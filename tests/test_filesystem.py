@@ -249,9 +249,18 @@ class TestTimeouts:
         expires = int(parse_qs(urlsplit(url).query)["e"][0])
         assert 0 < expires - time.time() <= 1.5
 
-    @pytest.mark.parametrize("timeout", [-1, -0.5])
+    @pytest.mark.parametrize("timeout", [-1, -0.5, float("nan")])
     def test_negative_timeouts_are_refused(self, djfs, namespace, timeout):
         with pytest.raises(ValueError, match="positive"):
+            djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=timeout)
+
+    def test_infinite_timeout_is_refused_pointing_at_zero(self, djfs, namespace):
+        with pytest.raises(ValueError, match="0 asks for no expiry"):
+            djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=float("inf"))
+
+    @pytest.mark.parametrize("timeout", ["5", True, b"5"])
+    def test_timeouts_that_are_not_numbers_are_refused(self, djfs, namespace, timeout):
+        with pytest.raises(TypeError, match="number of seconds"):
             djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=timeout)
 
     def test_s3_fractions_are_rounded_up(self, settings, moto_endpoint, s3_bucket):

@@ -98,8 +98,11 @@ def test_s3_secrets_are_not_in_the_repr():
         ({"type": "s3fs", "bucket": "b/c"}, "bucket"),
         ({"type": "s3fs", "bucket": "Bad{1}"}, "bucket"),
         ({"type": "s3fs", "bucket": "b", "endpoint_url": "not a url"}, "endpoint_url"),
-        ({"type": "mem", "url_root": "djpyfs"}, "url_root"),
-        ({"type": "mem", "url_root": "javascript:alert(1)//"}, "url_root"),
+        ({"type": "fsurl", "fs_url": "mem://", "url_root": "djpyfs"}, "url_root"),
+        (
+            {"type": "fsurl", "fs_url": "mem://", "url_root": "javascript:alert(1)//"},
+            "url_root",
+        ),
     ],
 )
 def test_bad_settings_raise_improperly_configured_naming_the_key(djfs, key):
@@ -116,7 +119,8 @@ def test_missing_type_says_it_is_required():
     "url_root", ["/files/", "https://cdn.example.com/f/", "http://localhost:8000/"]
 )
 def test_url_roots_may_be_paths_or_http_urls(url_root):
-    assert conf.parse({"type": "mem", "url_root": url_root}).url_root == url_root
+    djfs = {"type": "fsurl", "fs_url": "mem://", "url_root": url_root}
+    assert conf.parse(djfs).url_root == url_root
 
 
 def test_djfs_must_be_a_dict():
@@ -180,6 +184,13 @@ class TestSystemChecks:
         messages = check_djfs_setting()
         assert ids(messages) == ["djpyfs.W001"]
         assert "directory-root" in messages[0].msg
+
+    def test_url_root_on_mem_is_a_warning_and_ignored(self, settings):
+        settings.DJFS = {"type": "mem", "url_root": "/m/"}
+        messages = check_djfs_setting()
+        assert ids(messages) == ["djpyfs.W001"]
+        assert "url_root" in messages[0].msg
+        assert conf.get_config().url_root is None
 
     def test_directory_root_that_is_a_file_is_an_error(self, settings, tmp_path):
         a_file = tmp_path / "file"
