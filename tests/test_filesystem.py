@@ -74,6 +74,13 @@ class TestTheFilesystem:
             assert not (tmp_path / "djfs").exists()
 
 
+def test_a_directory_root_the_kernel_refuses_names_directory_root(settings):
+    # /proc refuses new directories even to root, whom access() lets through.
+    settings.DJFS = {"type": "osfs", "directory_root": "/proc/djpyfs-test"}
+    with pytest.raises(ImproperlyConfigured, match=r"DJFS\['directory_root'\]"):
+        djpyfs.get_filesystem("ns")
+
+
 def test_a_namespace_the_disk_cannot_hold_is_a_create_error(settings, tmp_path):
     settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path)}
     with pytest.raises(CreateFailed, match="cannot create namespace"):

@@ -36,7 +36,12 @@ class OSFSBackend(Backend):
         try:
             os.makedirs(path, exist_ok=True)
         except OSError as exc:
-            problem = directory_root_problem(self.config.directory_root)
+            root = self.config.directory_root
+            problem = directory_root_problem(root)
+            if problem is None and not os.path.isdir(root):
+                # Permissions said yes, the file system said no (/proc, a
+                # read-only mount, or running as root where access() is moot).
+                problem = f"{root!r} cannot be created: {exc.strerror}"
             if problem is not None:
                 raise ImproperlyConfigured(
                     f"DJFS['directory_root']: {problem}."
