@@ -21,22 +21,23 @@ from bench.table import Row, median, requests, seconds, times, verdict
 
 #: "At most one request per 1,000 expired files plus a constant": the constant.
 EXPIRE_REQUEST_CONSTANT = 2
-#: Why a large file costs memory on S3, shown where the memory target is missed.
+#: Why a large file would cost memory on S3, shown where the memory target is
+#: missed.
 S3_TRANSFER_NOTE = (
-    "Uploads go through boto3's transfer manager (s3transfer), which buffers up "
-    "to max_in_memory_upload_chunks parts (default 10) read ahead from a file "
-    "object, whatever max_concurrency is: with 8 MiB parts that is about 100 MiB. "
-    "Measured here on 512 MiB with 4 threads: 107 MiB growth at the default, "
-    "59 MiB with 4 chunks, 37 MiB with 2. Setting that attribute on djpyfs's "
-    "TransferConfig (djpyfs/s3/client.py) would meet the target."
+    "djpyfs's uploads send 5 MiB parts, at most 3 at a time, and read no "
+    "further ahead than that (djpyfs/s3/uploads.py sets s3transfer's "
+    "max_in_memory_upload_chunks, whose default of 10 parts cost about 100 MiB): "
+    "1 GiB measured 35-55 MiB of growth. A larger figure means s3transfer no "
+    "longer honours that attribute."
 )
 
 #: The same for django-storages' uploads, under StorageFS.
 STORAGES_TRANSFER_NOTE = (
-    "django-storages' S3Storage uploads with s3transfer's default TransferConfig "
-    "(see the note on get_filesystem() above: up to 10 parts of 8 MiB read "
-    "ahead). That is the storage's own setting, AWS_S3_TRANSFER_CONFIG (its "
-    "transfer_config option); StorageFS hands it the file as a stream."
+    "StorageFS saves through the storage's own _save, so that its object "
+    "parameters, ACLs and settings apply; django-storages' S3Storage uploads "
+    "with s3transfer's default TransferConfig (10 threads, 8 MiB parts, up to "
+    "10 parts read ahead). Its AWS_S3_TRANSFER_CONFIG setting, or "
+    "AWS_S3_USE_THREADS = False, bounds that memory (see the README)."
 )
 
 #: Why other modules' figures miss their targets, where it is known:
@@ -45,11 +46,10 @@ KNOWN_MISSES = [
     (
         "storage",
         ("S3", "save"),
-        "PyFSStorage saves through djpyfs's S3 namespace, whose write lists the "
-        "key's prefix (ListObjectsV2, so that a file never hides a directory) "
-        "before its PutObject; without overwrite, choosing a free name adds "
-        "HeadObject and ListObjectsV2 requests. S3Storage sends PutObject alone "
-        "(plus one HeadObject with file_overwrite=False).",
+        "A PyFSStorage save is one PutObject, exclusive without overwrite "
+        "(tests/storage/test_s3_requests.py asserts it); S3Storage sends a "
+        "HeadObject first without file_overwrite. More requests than that "
+        "mean the test fails too.",
     ),
     (
         "storage",
