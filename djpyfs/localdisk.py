@@ -46,7 +46,9 @@ class LocalDisk:
         self.root = root
 
     def syspath(self, path: str) -> str:
-        return os.path.join(self.root, *path.split("/"))
+        # ``path`` is already normalised and relative: one join, no splitting
+        # (Windows accepts "/" inside a path as well as POSIX does).
+        return os.path.join(self.root, path)
 
     def exists(self, path: str) -> bool:
         return os.path.exists(self.syspath(path))

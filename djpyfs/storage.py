@@ -215,7 +215,8 @@ class PyFSStorage(Storage):
         name = str(name).replace("\\", "/")
         if name.startswith("/"):
             raise SuspiciousPath(name, "A file name must be relative")
-        if ".." in name.split("/"):
+        # The substring test first: most names have no ".." at all.
+        if ".." in name and ".." in name.split("/"):
             raise SuspiciousPath(name, "A file name may not contain '..'")
         if allow_root and not name.strip("/."):
             return "/"
