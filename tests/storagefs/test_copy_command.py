@@ -137,6 +137,88 @@ def test_copying_a_directory_into_itself_is_refused(source):
     assert sorted(osfs.walk.files()) == ["/photos/2024/a b.jpg", "/ünï.txt"]
 
 
+def test_a_dry_run_into_a_missing_fs_url_creates_nothing(source, tmp_path):
+    url, _ = source
+    target = tmp_path / "new"
+
+    out, _ = _copy(url, f"osfs://{target}", "--dry-run")
+
+    assert "2 files (110 B) to copy, 0 skipped" in out
+    assert not target.exists()
+
+
+def test_a_dry_run_into_a_missing_djfs_namespace_creates_nothing(
+    source, settings, tmp_path
+):
+    url, _ = source
+    settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path / "djfs")}
+
+    out, _ = _copy(url, "djfs:dryrun/target", "--dry-run")
+
+    assert "2 files (110 B) to copy, 0 skipped" in out
+    assert not (tmp_path / "djfs").exists()
+
+
+def test_a_real_copy_into_a_missing_fs_url_creates_it(source, tmp_path):
+    url, _ = source
+    target = tmp_path / "new" / "media"
+
+    out, _ = _copy(url, f"osfs://{target}")
+
+    assert "Copied 2 files, skipped 0, failed 0." in out
+    assert (target / "photos" / "2024" / "a b.jpg").read_bytes() == b"a" * 100
+    assert (target / "empty").is_dir()
+
+
+def test_a_refused_copy_into_a_new_subdirectory_of_an_fs_url_leaves_it_unchanged(
+    source,
+):
+    url, osfs = source
+    before = sorted(osfs.walk.dirs())
+
+    with pytest.raises(CommandError, match="inside it"):
+        _copy(url, f"{url}/inside")
+
+    assert sorted(osfs.walk.dirs()) == before
+
+
+def test_a_refused_copy_into_a_new_subdirectory_of_a_namespace_leaves_it_unchanged(
+    settings, tmp_path
+):
+    from djpyfs.filesystem import get_filesystem
+
+    settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path / "djfs")}
+    course = get_filesystem("course")
+    course.writebytes("f.txt", b"data")
+
+    with pytest.raises(CommandError, match="inside it"):
+        _copy("djfs:course", "djfs:course/assets/inner")
+
+    assert course.listdir("/") == ["f.txt"]
+
+
+@pytest.mark.parametrize("storage_kind", ["filesystem"])
+def test_a_refused_copy_of_a_local_storage_into_its_own_directory_creates_nothing(
+    storage_alias, tmp_path
+):
+    StorageFS(storage_alias).writebytes("f.txt", b"data")
+    inside = tmp_path / "media" / "viaurl"
+
+    with pytest.raises(CommandError, match="inside it"):
+        _copy(f"storage:{storage_alias}", f"osfs://{inside}")
+
+    assert not inside.exists()
+
+
+def test_a_djfs_source_not_made_yet_is_empty_and_stays_unmade(settings, tmp_path):
+    settings.DJFS = {"type": "osfs", "directory_root": str(tmp_path / "djfs")}
+
+    out, _ = _copy("djfs:never/written", "mem://")
+
+    assert "Copied 0 files, skipped 0, failed 0." in out
+    assert not (tmp_path / "djfs").exists()
+
+
 def test_copying_a_storage_onto_itself_is_refused(storage_alias):
     with pytest.raises(CommandError, match="inside it"):
         _copy(f"storage:{storage_alias}", f"storage:{storage_alias}")

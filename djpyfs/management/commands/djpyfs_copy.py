@@ -9,7 +9,8 @@ Each side is written as one of:
   ``s3://bucket/prefix``, ``mem://``...).
 
 Files already at the destination with the same size are skipped, so an
-interrupted copy is resumed by running the command again.
+interrupted copy is resumed by running the command again.  Nothing is made on
+disk before the copy starts: a dry run, or a refused copy, creates nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.management.base import BaseCommand, CommandError
 from fs.base import FS
 from fs.errors import FSError, IllegalBackReference, NoSysPath
+from fs.memoryfs import MemoryFS
 from fs.opener.errors import OpenerError
 from fs.opener.parse import parse_fs_url
 from fs.path import dirname
@@ -51,7 +53,12 @@ OPEN_ERRORS = (
 
 
 def open_location(spec: str, create: bool = False) -> FS:
-    """Open one side of the copy, as described in the module docstring."""
+    """Open one side of the copy, as described in the module docstring.
+
+    Without ``create`` nothing is made: an FS URL that does not exist is an
+    error, and a DJFS namespace whose directory is not made yet is an empty
+    stand-in (its directory would be made by opening it).
+    """
     if "://" in spec:
         from fs import open_fs
 
@@ -67,6 +74,8 @@ def open_location(spec: str, create: bool = False) -> FS:
     if kind == "djfs" and name:
         from djpyfs.filesystem import get_filesystem
 
+        if not create and not_made_yet(spec):
+            return MemoryFS()
         return get_filesystem(name)
     raise CommandError(f"{spec!r} is not a location: use {SYNTAX}.")
 
@@ -74,26 +83,71 @@ def open_location(spec: str, create: bool = False) -> FS:
 def _refuse_local_file(spec: str) -> None:
     # OSFS reports a file as "root path ... does not exist" (or, asked to
     # create it, as "File exists"): say what is wrong instead.
-    try:
-        parsed = parse_fs_url(spec)
-    except OpenerError:
-        return  # open_fs() reports it
-    if parsed.protocol in ("osfs", "file") and os.path.isfile(parsed.resource):
+    directory = local_directory(spec)
+    if directory is not None and os.path.isfile(directory):
         raise CommandError(f"{spec!r} is a file, not a directory.")
 
 
-def location_key(filesystem: FS) -> tuple[str, str] | None:
+def local_directory(spec: str) -> str | None:
+    """The real path of the local directory ``spec`` names, without opening it.
+
+    The directory may not exist yet.  This is for ``osfs://`` and ``file://``
+    URLs and ``djfs:`` namespaces on an ``osfs`` DJFS; other sides, and specs
+    that cannot be opened (opening them says why), give None.
+    """
+    if "://" in spec:
+        try:
+            parsed = parse_fs_url(spec)
+        except OpenerError:
+            return None
+        if parsed.protocol not in ("osfs", "file"):
+            return None
+        # Expanded as pyfilesystem's OSFS opener and OSFS do.
+        path = os.path.expandvars(os.path.expanduser(parsed.resource))
+        return os.path.realpath(path)
+    kind, _colon, name = spec.partition(":")
+    if kind != "djfs" or not name:
+        return None
+    from djpyfs import conf
+    from djpyfs.namespaces import validate_namespace
+
+    try:
+        config = conf.get_config()
+        namespace = validate_namespace(name)
+    except OPEN_ERRORS:
+        return None
+    if not isinstance(config, conf.OSFSConfig):
+        return None
+    return os.path.realpath(os.path.join(config.directory_root, namespace))
+
+
+def not_made_yet(spec: str) -> bool:
+    """Whether ``spec`` names a directory on local disk that does not exist."""
+    directory = local_directory(spec)
+    return directory is not None and not os.path.exists(directory)
+
+
+def location_key(spec: str, filesystem: FS | None) -> tuple[str, str] | None:
     """Where a side's files live, comparable between the two sides.
 
     ``("disk", real path)`` for files on local disk (FS URLs, DJFS on
     ``osfs``, local storages), ``("djfs", namespace)`` for DJFS namespaces
     elsewhere (PyFSStorage included), ``("storage", alias)`` for other
     storages; None when it cannot be told (e.g. two ``s3://`` URLs).
+
+    Sides that :func:`local_directory` knows are told from ``spec`` alone,
+    so their ``filesystem`` may be None (not made yet); the others are told
+    from ``filesystem``, the side opened.
     """
     from djpyfs.filesystem import NamespaceFS
     from djpyfs.pyfs_from_storage import StorageFS
     from djpyfs.storage import PyFSStorage
 
+    directory = local_directory(spec)
+    if directory is not None:
+        return ("disk", directory)
+    if filesystem is None:
+        return None
     try:
         return ("disk", os.path.realpath(filesystem.getsyspath("/")))
     except (NoSysPath, FSError):
@@ -114,13 +168,15 @@ def location_key(filesystem: FS) -> tuple[str, str] | None:
     return None
 
 
-def copies_into_itself(src: FS, dst: FS) -> bool:
-    """Whether ``dst`` is ``src`` or inside it, as far as can be told.
+def copies_into_itself(
+    src_key: tuple[str, str] | None, dst_key: tuple[str, str] | None
+) -> bool:
+    """Whether DST is SRC or inside it, as far as their :func:`location_key`
+    tell.
 
-    Such a copy would walk into what it writes.  (``src`` inside ``dst`` is
-    fine: its files are copied up to the top of ``dst``.)
+    Such a copy would walk into what it writes.  (SRC inside DST is fine: its
+    files are copied up to the top of DST.)
     """
-    src_key, dst_key = location_key(src), location_key(dst)
     if src_key is None or dst_key is None or src_key[0] != dst_key[0]:
         return False
     kind, src_where = src_key
@@ -230,13 +286,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, src: str, dst: str, **options: Any) -> None:
         src_fs = self._open("SRC", src)
-        dst_fs = self._open("DST", dst, create=True)
-        if copies_into_itself(src_fs, dst_fs):
+        # Nothing may be made before the checks below have passed, nor at all
+        # by a dry run (a DST refused for being inside SRC would be left there
+        # as an empty directory): a DST not made yet stays None, an empty
+        # destination, until the copy starts.
+        dst_fs = None if not_made_yet(dst) else self._open("DST", dst)
+        if copies_into_itself(location_key(src, src_fs), location_key(dst, dst_fs)):
             raise CommandError(
                 f"DST {dst!r} is SRC {src!r} or inside it: the copy would copy "
                 "its own copies."
             )
-        present = self._list("DST", dst, lambda: list_files(dst_fs))
+        present: dict[str, int] = {}
+        if dst_fs is not None:
+            present = self._list("DST", dst, lambda: list_files(dst_fs))
         plan = self._list("SRC", src, lambda: make_plan(src_fs, present))
 
         if options["dry_run"]:
@@ -248,6 +310,8 @@ class Command(BaseCommand):
             )
             return
 
+        if dst_fs is None:
+            dst_fs = self._open("DST", dst, create=True)
         progress = Progress(
             self.stderr, plan, options["progress"] or self.stderr.isatty()
         )
