@@ -5,7 +5,7 @@ files up to :data:`MULTIPART_THRESHOLD` go up in one ``PutObject``, larger
 ones in parts of :data:`PART_SIZE`, at most :data:`CONCURRENCY` parts in
 memory (being sent) at a time.  boto3's defaults keep ten threads and ten
 8 MiB parts read ahead per upload: saving a 1 GiB file grew memory by about
-115 MiB.  With these settings (3 parts of 5 MiB) it grows by 40-50 MiB,
+115 MiB.  With these settings (3 parts of 5 MiB) it grows by 35-55 MiB,
 HTTP buffers and reading the file back included (``tests/storage/
 test_streaming.py``).
 
