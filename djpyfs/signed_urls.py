@@ -115,6 +115,12 @@ def decode_source(token: str) -> str:
         raise ValueError("malformed source") from exc
 
 
+#: The longest lifetime a URL may be asked for: a century is "for ever" to a
+#: person and far from the end of the clocks that check it; 0 is the way to
+#: ask for no expiry.
+MAX_URL_LIFETIME = 100 * 365 * 24 * 3600
+
+
 def url_lifetime(timeout: float | None) -> int:
     """Whole seconds of validity for a URL asked with ``timeout``.
 
@@ -124,19 +130,23 @@ def url_lifetime(timeout: float | None) -> int:
     Raises:
         TypeError: ``timeout`` is not a number (``"5"``, ``True``).
         ValueError: ``timeout`` is negative (a lifetime computed for a file
-            whose time is already up must not become a permanent URL), NaN
-            or infinite.
+            whose time is already up must not become a permanent URL), NaN,
+            or longer than :data:`MAX_URL_LIFETIME` (infinite included).
     """
     if timeout is None:
         return 0
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
         raise TypeError(f"A URL timeout must be a number of seconds, not {timeout!r}.")
-    if math.isnan(timeout) or timeout < 0:
+    if timeout != timeout or timeout < 0:  # NaN is not equal to itself
         raise ValueError(
             f"A URL timeout must be 0 (no expiry) or positive, not {timeout!r}."
         )
-    if math.isinf(timeout):
-        raise ValueError("A URL timeout must be finite; 0 asks for no expiry.")
+    # Compared, not converted: int(1e400) and float(10**400) overflow.
+    if timeout > MAX_URL_LIFETIME:
+        raise ValueError(
+            f"A URL timeout must be at most {MAX_URL_LIFETIME} seconds (about "
+            f"{MAX_URL_LIFETIME // (365 * 24 * 3600)} years); 0 asks for no expiry."
+        )
     return math.ceil(timeout)
 
 

@@ -44,6 +44,7 @@ from djpyfs.filesystem import NamespaceFS, get_filesystem
 from djpyfs.localdisk import LocalDisk, local_root
 from djpyfs.namespaces import normalize_filename, validate_namespace
 from djpyfs.objects import ObjectStore, object_store
+from djpyfs.signed_urls import url_lifetime
 
 #: The namespace of ``PyFSStorage()`` constructed without arguments.
 DEFAULT_NAMESPACE = "storage"
@@ -159,8 +160,10 @@ class PyFSStorage(Storage):
             raise ImproperlyConfigured(
                 f"PyFSStorage url_timeout must be an integer, not {url_timeout!r}."
             )
-        if url_timeout < 0:
-            raise ImproperlyConfigured("PyFSStorage url_timeout may not be negative.")
+        try:
+            url_lifetime(url_timeout)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"PyFSStorage url_timeout: {exc}") from exc
         if not isinstance(allow_overwrite, bool):
             raise ImproperlyConfigured(
                 f"PyFSStorage allow_overwrite must be True or False, "

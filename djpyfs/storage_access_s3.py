@@ -27,6 +27,7 @@ from djpyfs.s3.deletion import delete_keys, raise_for_failures
 from djpyfs.s3.errors import s3_errors
 from djpyfs.s3.files import S3Reader
 from djpyfs.s3.listing import list_keys, list_pages
+from djpyfs.s3.presign import presign_lifetime
 from djpyfs.storage_access import Entry, StorageAccess
 
 #: Keys one stat() lists: enough to reach "name/" past the usual siblings.
@@ -66,6 +67,13 @@ class S3StorageAccess(StorageAccess):
         if not name:
             return self.storage._normalize_name("")
         return self.key(name) + "/"
+
+    def url(self, name: str, timeout: int) -> str | None:
+        """The storage's URL; a timeout past S3's limit is clamped to it (0
+        keeps the storage's own default, ``AWS_QUERYSTRING_EXPIRE``)."""
+        if timeout > 0:
+            timeout = presign_lifetime(timeout, self.key(name))
+        return super().url(name, timeout)
 
     # ------------------------------------------------------------ reading
 

@@ -261,9 +261,12 @@ class TestTimeouts:
         with pytest.raises(ValueError, match="positive"):
             djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=timeout)
 
-    def test_infinite_timeout_is_refused_pointing_at_zero(self, djfs, namespace):
+    @pytest.mark.parametrize("timeout", [float("inf"), 1e300, 10**400])
+    def test_endless_timeouts_are_refused_pointing_at_zero(
+        self, djfs, namespace, timeout
+    ):
         with pytest.raises(ValueError, match="0 asks for no expiry"):
-            djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=float("inf"))
+            djpyfs.get_filesystem(namespace).get_url("a.txt", timeout=timeout)
 
     @pytest.mark.parametrize("timeout", ["5", True, b"5"])
     def test_timeouts_that_are_not_numbers_are_refused(self, djfs, namespace, timeout):

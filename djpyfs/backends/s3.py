@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
 from fs.base import FS
 
 from djpyfs.backends.base import Backend
-from djpyfs.conf import S3_MAX_URL_AGE, S3Config
-
-logger = logging.getLogger(__name__)
+from djpyfs.conf import S3Config
+from djpyfs.s3.presign import presign_lifetime
 
 
 class S3Backend(Backend):
@@ -46,22 +44,11 @@ class S3Backend(Backend):
             return client.generate_presigned_url(
                 "get_object", Params={"Bucket": self.config.bucket, "Key": key}
             )
-        if timeout <= 0:
-            # "No expiry asked": the longest validity S3 accepts, never an
-            # already-expired URL.
-            timeout = S3_MAX_URL_AGE
-        elif timeout > S3_MAX_URL_AGE:
-            logger.warning(
-                "S3 presigned URLs last at most %d seconds; %r asked for %d.",
-                S3_MAX_URL_AGE,
-                key,
-                timeout,
-            )
-            timeout = S3_MAX_URL_AGE
         return self.client.generate_presigned_url(
             "get_object",
             Params={"Bucket": self.config.bucket, "Key": key},
-            ExpiresIn=int(timeout),
+            # "No expiry asked" is the longest S3 allows, never an expired URL.
+            ExpiresIn=presign_lifetime(int(timeout), key),
         )
 
     def remove_files(

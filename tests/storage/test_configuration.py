@@ -56,6 +56,7 @@ def test_serialises_into_migrations_without_settings_or_secrets(settings):
         {"namespace": "/abs"},
         {"namespace": ""},
         {"url_timeout": -1},
+        {"url_timeout": 10**400},
         {"url_timeout": "60"},
         {"allow_overwrite": "yes"},
     ],

@@ -188,6 +188,14 @@ def test_get_url_rounds_a_fractional_timeout_up(s3_storage):
     assert abs(int(expires) - (time.time() + 1)) < 10
 
 
+def test_get_url_clamps_an_s3_timeout_to_seven_days_with_a_warning(s3_storage, caplog):
+    url = StorageFS(s3_storage).get_url("a.txt", timeout=30 * 24 * 3600)
+
+    (expires,) = parse_qs(urlsplit(url).query)["Expires"]
+    assert abs(int(expires) - (time.time() + 7 * 24 * 3600)) < 10
+    assert "at most 604800 seconds" in caplog.text
+
+
 def test_get_url_refuses_a_negative_timeout(storagefs):
     storagefs.writebytes("a.txt", b"x")
 
