@@ -185,6 +185,28 @@ class TestFSURL:
         get_backend(get_config()).root.close()
         assert archive.read_bytes() == before
 
+    @pytest.mark.parametrize(
+        "content", [b"important notes\n", b"", b"PK\x03\x04garbage"]
+    )
+    @pytest.mark.parametrize("scheme", ["zip", "tar"])
+    def test_existing_file_that_is_no_archive_is_refused_and_kept(
+        self, settings, tmp_path, scheme, content
+    ):
+        existing = tmp_path / f"notes.{scheme}"
+        existing.write_bytes(content)
+        settings.DJFS = {"type": "fsurl", "fs_url": f"{scheme}://{existing}"}
+
+        with pytest.raises(ImproperlyConfigured, match="cannot open"):
+            djpyfs.get_filesystem("ns")
+
+        assert existing.read_bytes() == content
+
+    def test_archive_in_a_missing_directory_is_refused(self, settings, tmp_path):
+        archive = tmp_path / "missing" / "new.zip"
+        settings.DJFS = {"type": "fsurl", "fs_url": f"zip://{archive}"}
+        with pytest.raises(ImproperlyConfigured, match="not a directory"):
+            djpyfs.get_filesystem("ns")
+
     def test_missing_zip_archive_is_written_at_close_and_read_back(
         self, settings, tmp_path
     ):

@@ -17,6 +17,7 @@ never rewritten; a missing one is written when the process exits.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +25,7 @@ from fs import open_fs
 from fs.base import FS
 from fs.errors import CreateFailed
 from fs.opener.errors import OpenerError
+from fs.opener.parse import parse_fs_url
 
 from djpyfs.backends.base import Backend
 from djpyfs.conf import FSURLConfig
@@ -51,11 +53,17 @@ class FSURLBackend(Backend):
             return self._root
 
     def _open(self) -> FS:
+        url = self.config.fs_url
         try:
-            return open_fs(self.config.fs_url, create=False)
-        except CreateFailed:
-            # Not there yet (or unreachable, which the second try reports).
-            return open_fs(self.config.fs_url, create=True)
+            return open_fs(url, create=False)
+        except CreateFailed as exc:
+            problem = _creation_problem(url)
+            if problem is not None:
+                raise ImproperlyConfigured(
+                    f"DJFS['fs_url']: cannot open {url!r}: {problem or exc}"
+                ) from exc
+        # Not there yet (or unreachable, which this second try reports).
+        return open_fs(url, create=True)
 
     def open_namespace(self, namespace: str) -> FS:
         """The namespace's directory, made if missing.
@@ -67,3 +75,28 @@ class FSURLBackend(Backend):
         if self.root.getmeta().get("read_only", False):
             return self.root.opendir(namespace)
         return self.root.makedirs(namespace, recreate=True)
+
+
+#: Protocols whose resource is one file, written when the filesystem closes.
+_ARCHIVE_PROTOCOLS = frozenset({"zip", "tar"})
+
+#: Protocols whose resource is a path on local disk.
+_LOCAL_PROTOCOLS = frozenset({"osfs", "file"}) | _ARCHIVE_PROTOCOLS
+
+
+def _creation_problem(url: str) -> str | None:
+    """Why the resource of an FS URL that failed to open must not be created
+    instead: "" if it exists (a corrupt archive, a text file named as a zip:
+    creating would replace it), a reason if an archive could not be written
+    at exit (losing all written to it); None if creating may go ahead."""
+    parsed = parse_fs_url(url)
+    if parsed.protocol not in _LOCAL_PROTOCOLS:
+        return None
+    # Expanded as pyfilesystem's openers expand it.
+    path = os.path.abspath(os.path.expandvars(os.path.expanduser(parsed.resource)))
+    if os.path.exists(path):
+        return ""
+    parent = os.path.dirname(path)
+    if parsed.protocol in _ARCHIVE_PROTOCOLS and not os.path.isdir(parent):
+        return f"{parent!r}, where the archive would be written, is not a directory"
+    return None
