@@ -237,3 +237,30 @@ def test_a_file_the_destination_refuses_is_reported_and_the_rest_copied(
     target = StorageFS(storage_alias)
     assert target.readbytes("ünï.txt") == b"u" * 10
     assert target.readbytes("photos/2024/a b.jpg") == b"a" * 100
+
+
+def test_a_link_inside_the_source_to_the_destination_is_not_followed(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "dst").mkdir()
+    (tmp_path / "src" / "a.txt").write_bytes(b"a")
+    (tmp_path / "src" / "to-dst").symlink_to(tmp_path / "dst")
+    src, dst = f"osfs://{tmp_path / 'src'}", f"osfs://{tmp_path / 'dst'}"
+
+    _copy(src, dst)
+    out, err = _copy(src, dst)
+
+    assert "Not followed: /to-dst is a symbolic link to a directory." in err
+    assert "Copied 0 files, skipped 1, failed 0." in out
+    assert sorted(p.name for p in (tmp_path / "dst").iterdir()) == ["a.txt"]
+
+
+def test_a_link_loop_inside_the_source_does_not_stop_the_copy(tmp_path):
+    (tmp_path / "src" / "sub").mkdir(parents=True)
+    (tmp_path / "src" / "sub" / "a.txt").write_bytes(b"a")
+    (tmp_path / "src" / "sub" / "loop").symlink_to(tmp_path / "src")
+
+    out, _ = _copy(f"osfs://{tmp_path / 'src'}", f"osfs://{tmp_path / 'dst'}")
+
+    assert "Copied 1 files, skipped 0, failed 0." in out
+    assert (tmp_path / "dst" / "sub" / "a.txt").read_bytes() == b"a"
+    assert not (tmp_path / "dst" / "sub" / "loop").exists()

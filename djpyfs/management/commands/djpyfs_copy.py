@@ -25,10 +25,12 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.management.base import BaseCommand, CommandError
 from fs.base import FS
 from fs.errors import FSError, IllegalBackReference, NoSysPath
+from fs.info import Info
 from fs.memoryfs import MemoryFS
 from fs.opener.errors import OpenerError
 from fs.opener.parse import parse_fs_url
-from fs.path import dirname
+from fs.path import dirname, join
+from fs.walk import Walker
 
 from djpyfs.exceptions import error_text
 
@@ -196,6 +198,8 @@ class Plan:
     copy: list[tuple[str, int]] = field(default_factory=list)
     skipped: int = 0
     dirs: list[str] = field(default_factory=list)
+    #: Symbolic links to directories, not followed (see :class:`SourceWalker`).
+    links: list[str] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -212,17 +216,41 @@ def list_files(filesystem: FS) -> dict[str, int]:
     }
 
 
+class SourceWalker(Walker):
+    """Walks the source without entering symbolic links to directories, and
+    lists them in :attr:`links`.
+
+    A link may lead into the destination, so that each run copies the last
+    run's copy again, one level deeper, or back to an ancestor, so that the
+    walk never ends.  Links exist only on local disk; elsewhere this is
+    pyfilesystem's walk.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def check_open_dir(self, fs: FS, path: str, info: Info) -> bool:
+        if info.is_link:
+            # ``path`` is the directory being scanned, which holds the link.
+            self.links.append(join(path, info.name))
+            return False
+        return super().check_open_dir(fs, path, info)
+
+
 def make_plan(src: FS, present: dict[str, int]) -> Plan:
     """Walk the source once and compare with the files ``present`` at the
     destination."""
     plan = Plan()
-    for path, info in src.walk.info(namespaces=["details"]):
+    walker = SourceWalker()
+    for path, info in walker.info(src, namespaces=["details", "link"]):
         if info.is_dir:
             plan.dirs.append(path)
         elif present.get(path) == info.size:
             plan.skipped += 1
         else:
             plan.copy.append((path, info.size))
+    plan.links = walker.links
     return plan
 
 
@@ -301,6 +329,10 @@ class Command(BaseCommand):
             present = self._list("DST", dst, lambda: list_files(dst_fs))
         plan = self._list("SRC", src, lambda: make_plan(src_fs, present))
 
+        for path in plan.links:
+            self.stderr.write(
+                f"Not followed: {path} is a symbolic link to a directory."
+            )
         if options["dry_run"]:
             for path, size in plan.copy:
                 self.stdout.write(f"would copy {path} ({_human(size)})")
