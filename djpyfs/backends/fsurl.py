@@ -57,10 +57,20 @@ class FSURLBackend(Backend):
         try:
             return open_fs(url, create=False)
         except CreateFailed as exc:
-            problem = _creation_problem(url)
-            if problem is not None:
+            path, archive = _local_resource(url)
+            if path is not None and os.path.exists(path):
+                # There, but not what the URL says (a corrupt archive, a text
+                # file named as a zip): creating it would replace it.
                 raise ImproperlyConfigured(
-                    f"DJFS['fs_url']: cannot open {url!r}: {problem or exc}"
+                    f"DJFS['fs_url']: cannot open {url!r}: {exc}"
+                ) from exc
+            parent = os.path.dirname(path or "")
+            if archive and not os.path.isdir(parent):
+                # An archive is written only at exit: that would fail, losing
+                # everything written to it.
+                raise ImproperlyConfigured(
+                    f"DJFS['fs_url']: cannot create {url!r}: {parent!r} is not "
+                    "a directory."
                 ) from exc
         # Not there yet (or unreachable, which this second try reports).
         return open_fs(url, create=True)
@@ -84,19 +94,12 @@ _ARCHIVE_PROTOCOLS = frozenset({"zip", "tar"})
 _LOCAL_PROTOCOLS = frozenset({"osfs", "file"}) | _ARCHIVE_PROTOCOLS
 
 
-def _creation_problem(url: str) -> str | None:
-    """Why the resource of an FS URL that failed to open must not be created
-    instead: "" if it exists (a corrupt archive, a text file named as a zip:
-    creating would replace it), a reason if an archive could not be written
-    at exit (losing all written to it); None if creating may go ahead."""
+def _local_resource(url: str) -> tuple[str | None, bool]:
+    """The local path an FS URL names (None for remote or virtual ones), and
+    whether it is an archive."""
     parsed = parse_fs_url(url)
     if parsed.protocol not in _LOCAL_PROTOCOLS:
-        return None
+        return None, False
     # Expanded as pyfilesystem's openers expand it.
     path = os.path.abspath(os.path.expandvars(os.path.expanduser(parsed.resource)))
-    if os.path.exists(path):
-        return ""
-    parent = os.path.dirname(path)
-    if parsed.protocol in _ARCHIVE_PROTOCOLS and not os.path.isdir(parent):
-        return f"{parent!r}, where the archive would be written, is not a directory"
-    return None
+    return path, parsed.protocol in _ARCHIVE_PROTOCOLS
